@@ -1,0 +1,52 @@
+# Two commands do everything on a fresh machine:
+#   make lab    open the course in JupyterLab
+#   make test   run the whole test suite
+# Both create .venv/ on first use and reuse it afterwards.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SECTIONS ?=
+# Quiet, reproducible Jupyter: no platformdirs deprecation warning, and the
+# kernel's environment is the one the notebooks were executed in.
+export JUPYTER_PLATFORM_DIRS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: lab test lint notebooks lib bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name d2lgan \
+		--display-name "Python 3 (d2lgan)" >/dev/null
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+test: $(STAMP) lint
+	$(BIN)/python tools/nbsource.py check
+	$(BIN)/python -m pytest -p no:cacheprovider tests notebooks \
+		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+lint: $(STAMP)
+	$(BIN)/ruff check d2lgan tests tools notebooks
+
+# Authors: rebuild the notebooks from notebooks/src/*.md, run them, and copy
+# their #@save functions into d2lgan.  `make notebooks SECTIONS=gan` for one.
+notebooks: $(STAMP)
+	$(BIN)/python tools/nbsource.py build $(SECTIONS)
+	$(BIN)/python tools/nbsource.py lib
+	$(BIN)/python tools/nbsource.py execute $(SECTIONS)
+
+lib: $(STAMP)
+	$(BIN)/python tools/nbsource.py lib
+
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py
+
+clean:
+	rm -rf $(VENV) _build .pytest_cache
