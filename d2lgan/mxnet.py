@@ -1,0 +1,84 @@
+"""MXNet helpers of the course: ``from d2lgan import mxnet as d2l``.
+
+Import this module before MXNet itself: it first restores the NumPy aliases
+that MXNet 1.9.1 needs (see `d2lgan.numpy_compat`).
+"""
+from d2lgan.numpy_compat import restore_numpy_aliases
+
+restore_numpy_aliases()
+
+import mxnet as mx  # noqa: E402  (must come after the NumPy fix above)
+from mxnet import autograd, np, npx  # noqa: E402, F401
+
+from d2lgan.core import *  # noqa: E402, F403  (the shared helpers, as d2l.<name>)
+from d2lgan.core import ArrayLoader, seed_python_numpy  # noqa: E402
+
+npx.set_np()
+
+
+def cpu():
+    """Return the CPU device."""
+    return npx.cpu()
+
+
+def gpu(i=0):
+    """Return the i-th GPU device."""
+    return npx.gpu(i)
+
+
+def num_gpus():
+    """Return the number of available GPUs."""
+    return npx.num_gpus()
+
+
+def try_gpu(i=0):
+    """Return gpu(i) if it exists, otherwise cpu()."""
+    return gpu(i) if num_gpus() >= i + 1 else cpu()
+
+
+def try_all_gpus():
+    """Return all available GPUs, or [cpu()] if there is none."""
+    return [gpu(i) for i in range(num_gpus())] or [cpu()]
+
+
+def load_array(data_arrays, batch_size, is_train=True):
+    """Iterate over minibatches of arrays, reshuffled each epoch if training."""
+    return ArrayLoader(data_arrays, batch_size, shuffle=is_train,
+                       take=lambda a, order: a[np.array(order, ctx=a.ctx)])
+
+
+def reproducible(seed=0, threads=1):
+    """Seed every random generator a notebook uses, so that a run prints the
+    same numbers each time on one machine. (MXNet gives the same numbers for
+    any number of threads; `threads` is accepted for symmetry.)"""
+    seed_python_numpy(seed)
+    mx.random.seed(seed)
+
+
+# ---- Saved from the notebooks: edit notebooks/src/*.md, then `make lib` ----
+# From notebooks/mxnet/gan.ipynb
+def update_D(X, Z, net_D, net_G, loss, trainer_D):
+    """Update the discriminator on real examples X and noise Z."""
+    ones = np.ones((X.shape[0], 1), ctx=X.ctx)
+    zeros = np.zeros((X.shape[0], 1), ctx=X.ctx)
+    fake_X = net_G(Z)  # computed outside autograd: no gradient reaches G
+    with autograd.record():
+        real_Y = net_D(X)
+        fake_Y = net_D(fake_X)
+        loss_D = (loss(real_Y, ones).sum() + loss(fake_Y, zeros).sum()) / 2
+    loss_D.backward()
+    trainer_D.step(1)  # the loss is already a sum: no rescaling
+    return float(loss_D)
+
+
+# From notebooks/mxnet/gan.ipynb
+def update_G(Z, net_D, net_G, loss, trainer_G):
+    """Update the generator on noise Z."""
+    ones = np.ones((Z.shape[0], 1), ctx=Z.ctx)
+    with autograd.record():
+        fake_Y = net_D(net_G(Z))
+        loss_G = loss(fake_Y, ones).sum()
+    loss_G.backward()
+    trainer_G.step(1)
+    return float(loss_G)
+# ---- End of saved code ----

@@ -1,0 +1,128 @@
+"""TensorFlow helpers of the course: ``from d2lgan import tensorflow as d2l``.
+
+Import this module before TensorFlow itself. TensorFlow's C++ core prints
+start-up notes to the process's standard error when it loads (oneDNN is on,
+no CUDA driver was found), and a notebook kernel copies them into the
+notebook. Unless you set TF_CPP_MIN_LOG_LEVEL yourself, this module keeps
+them out: it sets that variable for later messages and silences standard
+error while TensorFlow loads (the variable alone does not reach messages
+printed during loading).
+"""
+import contextlib
+import os
+import sys
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Send everything written to file descriptor 2 to /dev/null."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+if 'TF_CPP_MIN_LOG_LEVEL' in os.environ or 'tensorflow' in sys.modules:
+    import tensorflow as tf
+else:
+    os.environ['TF_CPP_MIN_LOG_LEVEL'] = '3'
+    with _quiet_stderr():
+        import tensorflow as tf
+
+from d2lgan.core import *  # noqa: E402, F403  (the shared helpers, as d2l.<name>)
+from d2lgan.core import ArrayLoader, seed_python_numpy  # noqa: E402
+
+
+def cpu():
+    """Return the CPU device (use it in a `with` block)."""
+    return tf.device('/CPU:0')
+
+
+def gpu(i=0):
+    """Return the i-th GPU device (use it in a `with` block)."""
+    return tf.device(f'/GPU:{i}')
+
+
+def num_gpus():
+    """Return the number of available GPUs."""
+    return len(tf.config.list_physical_devices('GPU'))
+
+
+def try_gpu(i=0):
+    """Return gpu(i) if it exists, otherwise cpu()."""
+    return gpu(i) if num_gpus() >= i + 1 else cpu()
+
+
+def try_all_gpus():
+    """Return all available GPUs, or [cpu()] if there is none."""
+    return [gpu(i) for i in range(num_gpus())] or [cpu()]
+
+
+def load_array(data_arrays, batch_size, is_train=True):
+    """Iterate over minibatches of tensors, reshuffled each epoch if training."""
+    return ArrayLoader(data_arrays, batch_size, shuffle=is_train,
+                       take=lambda a, order: tf.gather(a, order))
+
+
+def reproducible(seed=0, threads=1):
+    """Seed every random generator a notebook uses, make TensorFlow's kernels
+    deterministic and fix its number of CPU threads, so that a run prints the
+    same numbers each time on one machine.
+
+    TensorFlow fixes its thread pools when it first runs an operation; after
+    that they cannot change, and asking for another size raises an error.
+    """
+    seed_python_numpy(seed)
+    tf.keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+    config = tf.config.threading
+    for get, set_ in ((config.get_intra_op_parallelism_threads,
+                       config.set_intra_op_parallelism_threads),
+                      (config.get_inter_op_parallelism_threads,
+                       config.set_inter_op_parallelism_threads)):
+        if get() != threads:
+            try:
+                set_(threads)
+            except RuntimeError as e:
+                raise RuntimeError(
+                    f'TensorFlow already runs with {get() or "its default"} '
+                    f'threads and cannot switch to {threads}: call '
+                    f'reproducible() before any TensorFlow operation, or '
+                    f'restart the kernel.') from e
+
+
+# ---- Saved from the notebooks: edit notebooks/src/*.md, then `make lib` ----
+# From notebooks/tensorflow/gan.ipynb
+@tf.function
+def update_D(X, Z, net_D, net_G, loss, optimizer_D):
+    """Update the discriminator on real examples X and noise Z."""
+    ones = tf.ones((tf.shape(X)[0], 1))
+    zeros = tf.zeros((tf.shape(X)[0], 1))
+    fake_X = net_G(Z)  # computed outside the tape: no gradient reaches G
+    with tf.GradientTape() as tape:
+        real_Y = net_D(X)
+        fake_Y = net_D(fake_X)
+        loss_D = (loss(ones, real_Y) + loss(zeros, fake_Y)) / 2
+    grads = tape.gradient(loss_D, net_D.trainable_variables)
+    optimizer_D.apply_gradients(zip(grads, net_D.trainable_variables))
+    return loss_D
+
+
+# From notebooks/tensorflow/gan.ipynb
+@tf.function
+def update_G(Z, net_D, net_G, loss, optimizer_G):
+    """Update the generator on noise Z."""
+    ones = tf.ones((tf.shape(Z)[0], 1))
+    with tf.GradientTape() as tape:
+        fake_Y = net_D(net_G(Z))
+        loss_G = loss(ones, fake_Y)
+    grads = tape.gradient(loss_G, net_G.trainable_variables)
+    optimizer_G.apply_gradients(zip(grads, net_G.trainable_variables))
+    return loss_G
+# ---- End of saved code ----

@@ -1,0 +1,72 @@
+"""PyTorch helpers of the course: ``from d2lgan import torch as d2l``."""
+import torch
+
+from d2lgan.core import *  # noqa: F403  (the shared helpers, as d2l.<name>)
+from d2lgan.core import ArrayLoader, seed_python_numpy
+
+
+def cpu():
+    """Return the CPU device."""
+    return torch.device('cpu')
+
+
+def gpu(i=0):
+    """Return the i-th GPU device."""
+    return torch.device(f'cuda:{i}')
+
+
+def num_gpus():
+    """Return the number of available GPUs."""
+    return torch.cuda.device_count()
+
+
+def try_gpu(i=0):
+    """Return gpu(i) if it exists, otherwise cpu()."""
+    return gpu(i) if num_gpus() >= i + 1 else cpu()
+
+
+def try_all_gpus():
+    """Return all available GPUs, or [cpu()] if there is none."""
+    return [gpu(i) for i in range(num_gpus())] or [cpu()]
+
+
+def load_array(data_arrays, batch_size, is_train=True):
+    """Iterate over minibatches of tensors, reshuffled each epoch if training."""
+    return ArrayLoader(data_arrays, batch_size, shuffle=is_train,
+                       take=lambda a, order: a[torch.from_numpy(order)])
+
+
+def reproducible(seed=0, threads=1):
+    """Seed every random generator a notebook uses and fix the number of CPU
+    threads, so that a run prints the same numbers each time on one machine."""
+    seed_python_numpy(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+
+
+# ---- Saved from the notebooks: edit notebooks/src/*.md, then `make lib` ----
+# From notebooks/pytorch/gan.ipynb
+def update_D(X, Z, net_D, net_G, loss, trainer_D):
+    """Update the discriminator on real examples X and noise Z."""
+    ones = torch.ones((X.shape[0], 1), device=X.device)
+    zeros = torch.zeros((X.shape[0], 1), device=X.device)
+    trainer_D.zero_grad()
+    real_Y = net_D(X)
+    fake_Y = net_D(net_G(Z).detach())  # detach: no gradient reaches G
+    loss_D = (loss(real_Y, ones) + loss(fake_Y, zeros)) / 2
+    loss_D.backward()
+    trainer_D.step()
+    return loss_D.item()
+
+
+# From notebooks/pytorch/gan.ipynb
+def update_G(Z, net_D, net_G, loss, trainer_G):
+    """Update the generator on noise Z."""
+    ones = torch.ones((Z.shape[0], 1), device=Z.device)
+    trainer_G.zero_grad()
+    fake_Y = net_D(net_G(Z))
+    loss_G = loss(fake_Y, ones)
+    loss_G.backward()
+    trainer_G.step()
+    return loss_G.item()
+# ---- End of saved code ----
