@@ -1,0 +1,279 @@
+"""Build the three tracks of each section from one plain-text source.
+
+A section's source is ``notebooks/src/<section>.md``: Markdown prose, written
+once, with its code in fenced blocks. A block fenced as ``mxnet``,
+``pytorch`` or ``tensorflow`` holds that track's code; the three versions of
+one step stand next to each other (only blank lines between them) and become
+one code cell in each notebook. A block fenced as ``python`` is the same code
+in all three tracks. Prose becomes Markdown cells, a new one at each heading.
+Any other fence (``text``, ``bash``, ...) stays part of the prose.
+
+Commands (run them in the course environment, e.g. through the Makefile):
+
+    python tools/nbsource.py build [SECTION ...]    write the notebooks, unexecuted
+    python tools/nbsource.py execute [SECTION ...]  run them and store their outputs
+    python tools/nbsource.py check                  exit 1 if notebooks and sources differ
+    python tools/nbsource.py lib [--check]          copy #@save code into d2lgan
+    python tools/nbsource.py script SECTION TRACK   print a track as a Python script
+
+Tracks are listed in TRACKS: folder name under notebooks/ and d2lgan module.
+"""
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / 'notebooks'
+SOURCES = NOTEBOOKS / 'src'
+TRACKS = {'mxnet': 'mxnet', 'pytorch': 'torch', 'tensorflow': 'tensorflow'}
+SAVE_MARK = '#@save'
+LIB_BEGIN = '# ---- Saved from the notebooks: edit notebooks/src/*.md, then `make lib` ----'
+LIB_END = '# ---- End of saved code ----'
+KERNELSPEC = {'name': 'd2lgan', 'display_name': 'Python 3 (d2lgan)',
+              'language': 'python'}  # installed into .venv by `make kernel`
+
+FENCE = re.compile(r'^```(\w*)\s*$')
+
+
+class SourceError(ValueError):
+    """A section source that cannot be turned into three parallel tracks."""
+
+
+def parse(path):
+    """Return the cells of a source: ('markdown', text) or ('code', {track: code})."""
+    lines = Path(path).read_text().splitlines()
+    cells, prose, group = [], [], None
+    i = 0
+
+    def flush_prose():
+        text = '\n'.join(prose).strip('\n')
+        if text:
+            cells.append(('markdown', text))
+        prose.clear()
+
+    while i < len(lines):
+        m = FENCE.match(lines[i])
+        tag = m.group(1) if m else None
+        if tag in TRACKS or tag == 'python':
+            start = i
+            i += 1
+            body = []
+            while i < len(lines) and lines[i].rstrip() != '```':
+                body.append(lines[i])
+                i += 1
+            if i == len(lines):
+                raise SourceError(f'{path}:{start + 1}: the ```{tag} block is never closed')
+            i += 1
+            code = '\n'.join(body).strip('\n')
+            if group is None:
+                flush_prose()
+                group = {'start': start + 1, 'code': {}}
+                cells.append(('code', group['code']))
+            tracks = list(TRACKS) if tag == 'python' else [tag]
+            for t in tracks:
+                if t in group['code']:
+                    raise SourceError(f'{path}:{start + 1}: a second {t} block in '
+                                      f'the code cell that starts on line '
+                                      f'{group["start"]}; separate cells with prose')
+                group['code'][t] = code
+            continue
+        if m and tag:  # a fence of another language: prose
+            prose.append(lines[i])
+            i += 1
+            while i < len(lines) and not lines[i].startswith('```'):
+                prose.append(lines[i])
+                i += 1
+            if i < len(lines):
+                prose.append(lines[i])
+            i += 1
+            group = None
+            continue
+        if lines[i].strip() == '':
+            if group is None:
+                prose.append(lines[i])
+            i += 1
+            continue
+        if group is not None:
+            missing = [t for t in TRACKS if t not in group['code']]
+            if missing:
+                raise SourceError(f'{path}:{group["start"]}: the code cell has no '
+                                  f'{", ".join(missing)} version')
+            group = None
+        if lines[i].startswith('#'):
+            flush_prose()
+        prose.append(lines[i])
+        i += 1
+    flush_prose()
+    if group is not None:
+        missing = [t for t in TRACKS if t not in group['code']]
+        if missing:
+            raise SourceError(f'{path}:{group["start"]}: the code cell has no '
+                              f'{", ".join(missing)} version')
+    return cells
+
+
+def sections(names=None):
+    """The sections to work on: all sources, or those named."""
+    found = sorted(p.stem for p in SOURCES.glob('*.md'))
+    for name in names or []:
+        if name not in found:
+            raise SystemExit(f'no source notebooks/src/{name}.md (have: {", ".join(found)})')
+    return names or found
+
+
+def notebook_path(section, track):
+    return NOTEBOOKS / track / f'{section}.ipynb'
+
+
+def cell_sources(cells, track):
+    """(cell_type, source) pairs of one track."""
+    return [(kind, body if kind == 'markdown' else body[track]) for kind, body in cells]
+
+
+def build(section):
+    """Write each track's notebook; keep one whose cells already match (and
+    its outputs), so that building twice changes nothing."""
+    cells = parse(SOURCES / f'{section}.md')
+    for track in TRACKS:
+        path = notebook_path(section, track)
+        wanted = cell_sources(cells, track)
+        if path.exists():
+            old = nbformat.read(path, as_version=4)
+            if [(c.cell_type, c.source) for c in old.cells] == wanted:
+                continue
+        nb = nbformat.v4.new_notebook()
+        nb.metadata = {'kernelspec': KERNELSPEC,
+                       'language_info': {'name': 'python'}}
+        for kind, src in wanted:
+            new = nbformat.v4.new_markdown_cell if kind == 'markdown' else nbformat.v4.new_code_cell
+            cell = new(src)
+            cell.pop('id', None)
+            nb.cells.append(cell)
+        nb.nbformat_minor = 4
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, path)
+        print(f'wrote {path.relative_to(ROOT)}')
+
+
+def execute(section, timeout=1200):
+    """Run every track of a section top to bottom and store the outputs."""
+    from nbclient import NotebookClient
+    for track in TRACKS:
+        path = notebook_path(section, track)
+        nb = nbformat.read(path, as_version=4)
+        tic = time.perf_counter()
+        NotebookClient(nb, timeout=timeout, kernel_name=KERNELSPEC['name'],
+                       resources={'metadata': {'path': str(path.parent)}}).execute()
+        nb.metadata.pop('widgets', None)
+        for cell in nb.cells:
+            cell.metadata.pop('execution', None)
+        tmp = path.with_suffix('.ipynb.tmp')
+        nbformat.write(nb, tmp)
+        tmp.replace(path)
+        print(f'executed {path.relative_to(ROOT)} in {time.perf_counter() - tic:.0f} s')
+
+
+def check():
+    """Return a list of notebooks whose cells differ from their source."""
+    problems = []
+    for section in sections():
+        cells = parse(SOURCES / f'{section}.md')
+        for track in TRACKS:
+            path = notebook_path(section, track)
+            if not path.exists():
+                problems.append(f'{path.relative_to(ROOT)} is missing')
+                continue
+            nb = nbformat.read(path, as_version=4)
+            if [(c.cell_type, c.source) for c in nb.cells] != cell_sources(cells, track):
+                problems.append(f'{path.relative_to(ROOT)} differs from '
+                                f'notebooks/src/{section}.md')
+    return problems
+
+
+def saved_code(track):
+    """The #@save cells of a track, in section order, without the marker."""
+    blocks = []
+    for section in sections():
+        for kind, body in parse(SOURCES / f'{section}.md'):
+            if kind == 'code' and body[track].lstrip().startswith(SAVE_MARK):
+                code = body[track].lstrip()[len(SAVE_MARK):].strip('\n')
+                blocks.append(f'# From notebooks/{track}/{section}.ipynb\n{code}')
+    return blocks
+
+
+def library_text(track):
+    """The text of d2lgan/<module>.py with its saved block brought up to date."""
+    path = ROOT / 'd2lgan' / f'{TRACKS[track]}.py'
+    text = path.read_text()
+    try:
+        head, rest = text.split(LIB_BEGIN + '\n', 1)
+        _, tail = rest.split(LIB_END, 1)
+    except ValueError:
+        raise SystemExit(f'{path}: the saved-code markers are missing') from None
+    body = '\n\n\n'.join(saved_code(track))
+    return path, head + LIB_BEGIN + '\n' + (body + '\n' if body else '') + LIB_END + tail
+
+
+def lib(check_only=False):
+    stale = []
+    for track in TRACKS:
+        path, text = library_text(track)
+        if path.read_text() != text:
+            stale.append(path)
+            if not check_only:
+                path.write_text(text)
+                print(f'updated {path.relative_to(ROOT)}')
+    return stale
+
+
+def script(section, track):
+    """A track as one Python script (for quick runs and profiling)."""
+    out = []
+    for kind, src in cell_sources(parse(SOURCES / f'{section}.md'), track):
+        if kind == 'code':
+            out.append(src)
+    return '\n\n'.join(out) + '\n'
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    for name in ('build', 'execute'):
+        sub.add_parser(name).add_argument('sections', nargs='*')
+    sub.add_parser('check')
+    sub.add_parser('lib').add_argument('--check', action='store_true')
+    s = sub.add_parser('script')
+    s.add_argument('section')
+    s.add_argument('track', choices=list(TRACKS))
+    args = ap.parse_args(argv)
+    try:
+        if args.cmd == 'build':
+            for section in sections(args.sections):
+                build(section)
+        elif args.cmd == 'execute':
+            for section in sections(args.sections):
+                execute(section)
+        elif args.cmd == 'check':
+            problems = check()
+            for p in problems:
+                print(p)
+            return 1 if problems else 0
+        elif args.cmd == 'lib':
+            stale = lib(check_only=args.check)
+            if args.check and stale:
+                print('out of date, run `make lib`:', *stale)
+                return 1
+        elif args.cmd == 'script':
+            sys.stdout.write(script(args.section, args.track))
+    except SourceError as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
