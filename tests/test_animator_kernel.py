@@ -1,0 +1,83 @@
+"""The Animator in a real Jupyter kernel: live updates, one final figure.
+
+nbval records display messages but ignores in-place updates; a notebook
+saved by Jupyter applies the updates. Both views must end with the same
+outputs, and with exactly one figure per Animator.
+"""
+import nbformat
+import pytest
+from jupyter_client.manager import start_new_kernel
+from nbclient import NotebookClient
+
+TRAIN = """\
+from d2lgan import core as d2l
+animator = d2l.Animator(xlabel='epoch', xlim=[1, 5], legend=['loss'], min_interval=0)
+for epoch in range(1, 6):
+    animator.add(epoch, 1 / epoch)
+print('trained')
+"""
+
+
+def run_in_kernel(*cells):
+    """Execute cells in a fresh kernel; return the iopub messages of each."""
+    km, kc = start_new_kernel(kernel_name='python3')
+    try:
+        results = []
+        for code in cells:
+            msg_id = kc.execute(code)
+            msgs = []
+            while True:
+                msg = kc.get_iopub_msg(timeout=60)
+                if msg['parent_header'].get('msg_id') != msg_id:
+                    continue
+                if msg['msg_type'] == 'status' and msg['content']['execution_state'] == 'idle':
+                    break
+                msgs.append(msg)
+            results.append(msgs)
+        return results
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+@pytest.fixture(scope='module')
+def messages():
+    return run_in_kernel(TRAIN, "print('next cell')")
+
+
+def test_live_view_is_updated_in_place(messages):
+    types = [m['msg_type'] for m in messages[0]]
+    # epochs 1-4 are drawn live; epoch 5 is left to the final figure
+    assert types.count('update_display_data') == 4 + 1  # + the live view emptied
+    first = next(m for m in messages[0] if m['msg_type'] == 'display_data')
+    live_id = first['content']['transient']['display_id']
+    updates = [m for m in messages[0] if m['msg_type'] == 'update_display_data']
+    assert all(m['content']['transient']['display_id'] == live_id for m in updates)
+    assert 'image/svg+xml' in updates[0]['content']['data']
+    assert updates[-1]['content']['data'] == {'text/plain': ''}
+
+
+def test_what_nbval_records_is_one_empty_view_and_one_figure(messages):
+    shown = [m['content']['data'] for m in messages[0]
+             if m['msg_type'] in ('display_data', 'execute_result')]
+    assert len(shown) == 2
+    assert shown[0] == {'text/plain': ''}
+    assert 'image/svg+xml' in shown[1]
+    assert shown[1]['image/svg+xml'].count('<svg') == 1
+
+
+def test_final_figure_is_shown_once_and_not_again_in_later_cells(messages):
+    later = [m['msg_type'] for m in messages[1]
+             if m['msg_type'] not in ('stream', 'execute_input', 'status')]
+    assert later == []
+
+
+def test_saved_notebook_holds_the_same_outputs():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(TRAIN)]
+    NotebookClient(nb, kernel_name='python3', timeout=120).execute()
+    outputs = nb.cells[0].outputs
+    assert [o.output_type for o in outputs] == ['display_data', 'stream', 'display_data']
+    assert outputs[0].data == {'text/plain': ''}
+    assert outputs[1].text == 'trained\n'
+    assert 'image/svg+xml' in outputs[2].data

@@ -1,0 +1,175 @@
+"""Unit tests of the framework-neutral helpers in d2lgan.core (headless)."""
+import io
+import math
+
+import matplotlib
+import numpy as np
+import pytest
+
+from d2lgan import core as d2l
+
+
+def test_timer_records_and_sums():
+    timer = d2l.Timer()
+    timer.times = []
+    for _ in range(3):
+        timer.start()
+        timer.stop()
+    assert len(timer.times) == 3
+    assert all(t >= 0 for t in timer.times)
+    assert timer.sum() == pytest.approx(sum(timer.times))
+    assert timer.avg() == pytest.approx(timer.sum() / 3)
+    assert timer.cumsum()[-1] == pytest.approx(timer.sum())
+
+
+def test_accumulator_sums_and_resets():
+    metric = d2l.Accumulator(3)
+    metric.add(1, 2.5, np.float32(3))
+    metric.add(1, 0.5, 1)
+    assert [metric[i] for i in range(3)] == [2.0, 3.0, 4.0]
+    metric.reset()
+    assert metric[0] == 0.0
+
+
+def test_accumulator_rejects_wrong_number_of_values():
+    with pytest.raises(ValueError, match='got 2 values but this Accumulator sums 3'):
+        d2l.Accumulator(3).add(1, 2)
+
+
+def test_array_loader_batches_cover_every_row_once():
+    X = np.arange(20).reshape(10, 2)
+    y = np.arange(10)
+    loader = d2l.ArrayLoader((X, y), 4, take=lambda a, i: a[i])
+    batches = list(loader)
+    assert len(loader) == len(batches) == 3
+    assert [len(b[0]) for b in batches] == [4, 4, 2]
+    rows = np.concatenate([b[0] for b in batches])
+    labels = np.concatenate([b[1] for b in batches])
+    assert sorted(labels.tolist()) == list(range(10))
+    assert (rows[:, 0] == 2 * labels).all(), 'rows of X and y must stay paired'
+
+
+def test_array_loader_shuffles_reproducibly_and_not_when_testing():
+    X = np.arange(100)
+    take = lambda a, i: a[i]
+    d2l.seed_python_numpy(0)
+    first = np.concatenate([b[0] for b in d2l.ArrayLoader((X,), 10, take=take)])
+    d2l.seed_python_numpy(0)
+    again = np.concatenate([b[0] for b in d2l.ArrayLoader((X,), 10, take=take)])
+    assert (first == again).all()
+    assert not (first == X).all()
+    ordered = np.concatenate([b[0] for b in d2l.ArrayLoader((X,), 10, shuffle=False)])
+    assert (ordered == X).all()
+
+
+@pytest.mark.parametrize('arrays, batch_size, message', [
+    ((np.zeros(3), np.zeros(4)), 2, r'one length .* got lengths \[3, 4\]'),
+    ((), 2, 'at least one array'),
+    ((np.zeros(0),), 2, 'empty arrays'),
+    ((np.zeros(3),), 0, 'positive integer; got 0'),
+    ((np.zeros(3),), -1, 'positive integer; got -1'),
+    ((np.zeros(3),), 2.5, 'positive integer; got 2.5'),
+    ((np.zeros(3),), True, 'positive integer; got True'),
+])
+def test_array_loader_rejects_bad_input(arrays, batch_size, message):
+    with pytest.raises(ValueError, match=message):
+        d2l.ArrayLoader(arrays, batch_size)
+
+
+def test_gaussian_stats():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(20000, 2)) @ np.array([[1, 2], [-0.1, 0.5]]) + [1, 2]
+    mean, cov = d2l.gaussian_stats(x)
+    assert mean == pytest.approx([1, 2], abs=0.05)
+    assert cov == pytest.approx(np.array([[1.01, 1.95], [1.95, 4.25]]), abs=0.1)
+
+
+def test_frechet_distance_known_values():
+    I2 = np.eye(2)
+    assert d2l.frechet_distance([0, 0], I2, [0, 0], I2) == pytest.approx(0, abs=1e-7)
+    # Equal covariances: only the means count.
+    assert d2l.frechet_distance([0, 0], I2, [3, 4], I2) == pytest.approx(5)
+    # Diagonal covariances: d^2 = sum (sigma1 - sigma2)^2.
+    assert d2l.frechet_distance([0, 0], np.diag([1, 4]), [0, 0], np.diag([4, 9])) == \
+        pytest.approx(math.sqrt(1 + 1))
+    # Against a point mass: d^2 = |m|^2 + tr(C).
+    A = np.array([[1, 2], [-0.1, 0.5]])
+    d = d2l.frechet_distance([0, 0], np.zeros((2, 2)), [1, 2], A.T @ A)
+    assert d == pytest.approx(math.sqrt(5 + np.trace(A.T @ A)))
+
+
+def test_frechet_distance_is_symmetric_for_non_commuting_covariances():
+    C1 = np.array([[2.0, 0.9], [0.9, 1.0]])
+    C2 = np.array([[1.0, -0.3], [-0.3, 3.0]])
+    d12 = d2l.frechet_distance([0, 1], C1, [1, 0], C2)
+    d21 = d2l.frechet_distance([1, 0], C2, [0, 1], C1)
+    assert d12 == pytest.approx(d21, rel=1e-9)
+    assert d12 > 0
+
+
+def test_compare_gaussians_prints_a_table_and_returns_distances(capsys):
+    rng = np.random.default_rng(1)
+    good = rng.normal(size=(5000, 2)) + [1, 2]
+    bad = rng.normal(size=(5000, 2)) * 0.01
+    distances = d2l.compare_gaussians([1, 2], np.eye(2), good=good, bad=bad)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ['mean', 'covariance', 'distance']
+    assert out[1].startswith('target') and out[2].startswith('good')
+    assert set(distances) == {'good', 'bad'}
+    assert distances['good'] < 0.1 < 2 < distances['bad']
+    assert f"{distances['bad']:.3f}" in out[3]
+
+
+def test_use_svg_display_makes_svg_reproducible():
+    d2l.use_svg_display()
+    assert matplotlib.rcParams['svg.hashsalt'] == 'd2lgan'
+
+    def svg():
+        fig = matplotlib.figure.Figure()
+        fig.subplots().plot([1, 3, 2])
+        buf = io.StringIO()
+        fig.savefig(buf, format='svg', metadata={'Date': None})
+        return buf.getvalue()
+
+    assert svg() == svg()
+
+
+def test_set_figsize_and_plot():
+    d2l.set_figsize((4, 3))
+    assert tuple(matplotlib.rcParams['figure.figsize']) == (4, 3)
+    fig = matplotlib.figure.Figure()
+    ax = fig.subplots()
+    x = np.arange(5)
+    d2l.plot(x, [x ** 2, 2 * x], 'x', 'f(x)', legend=['square', 'double'], axes=ax)
+    assert len(ax.lines) == 2
+    assert ax.get_xlabel() == 'x' and ax.get_ylabel() == 'f(x)'
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ['square', 'double']
+    d2l.plot([3, 1, 2], axes=ax)  # one series, plotted against 0, 1, 2
+    assert ax.lines[0].get_xdata().tolist() == [0, 1, 2]
+
+
+def test_show_images_draws_a_grid():
+    axes = d2l.show_images(np.zeros((6, 8, 8)), 2, 3, titles=list('abcdef'))
+    assert len(axes) == 6
+    assert axes[5].get_title() == 'f'
+    d2l.plt.close('all')
+
+
+def test_animator_collects_points_and_draws_outside_jupyter():
+    animator = d2l.Animator(xlabel='epoch', legend=['a', 'b'], xlim=[1, 3], nrows=2)
+    for epoch in range(1, 4):
+        animator.add(epoch, (epoch * 1.0, None if epoch == 2 else -epoch))
+    assert animator.X == [[1, 2, 3], [1, 3]]
+    assert animator.Y == [[1.0, 2.0, 3.0], [-1, -3]]
+    assert len(animator.axes) == 2
+    animator.show()  # no kernel: draws, displays nothing, raises nothing
+    ax = animator.axes[0]
+    assert len(ax.lines) == 2 and ax.get_xlabel() == 'epoch'
+    assert ax.get_xlim() == (1, 3)
+
+
+def test_animator_knows_the_last_point_of_its_x_range():
+    animator = d2l.Animator(xlim=[1, 20])
+    assert not animator._is_last([19])
+    assert animator._is_last([20, 20])
+    assert not d2l.Animator()._is_last([1000])

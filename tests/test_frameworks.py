@@ -1,0 +1,185 @@
+"""The three framework modules: imports, devices, data loading, seeding and
+the saved GAN steps update_D / update_G."""
+import importlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+MODULES = ['mxnet', 'torch', 'tensorflow']
+FRAMEWORK_PACKAGES = {'mxnet': 'mxnet', 'torch': 'torch', 'tensorflow': 'tensorflow'}
+
+
+@pytest.mark.parametrize('name', MODULES)
+def test_module_imports_no_other_framework(name):
+    others = [p for m, p in FRAMEWORK_PACKAGES.items() if m != name]
+    code = (f'import sys; import d2lgan.{name} as d2l; '
+            f'print([m for m in {others!r} if m in sys.modules])')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                         check=True).stdout.strip().splitlines()[-1]
+    assert out == '[]', f'd2lgan.{name} imported {out}'
+
+
+def test_package_and_core_import_no_framework():
+    code = ('import sys, d2lgan, d2lgan.core; '
+            'print([m for m in ("mxnet", "torch", "tensorflow") if m in sys.modules])')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == '[]'
+
+
+def test_tensorflow_import_prints_nothing():
+    """TensorFlow's C++ start-up notes would land in every notebook."""
+    run = subprocess.run([sys.executable, '-c', 'import d2lgan.tensorflow'],
+                         capture_output=True, text=True, check=True)
+    assert run.stderr == ''
+
+
+@pytest.fixture(params=MODULES)
+def d2l(request):
+    module = importlib.import_module(f'd2lgan.{request.param}')
+    # As in a notebook: fix seeds and threads before the framework's first
+    # operation (TensorFlow cannot change its thread pools after that).
+    module.reproducible(seed=0)
+    return module
+
+
+def test_core_helpers_are_reexported(d2l):
+    for name in ['Accumulator', 'Animator', 'Timer', 'plot', 'set_figsize', 'show_images',
+                 'use_svg_display', 'set_axes', 'plt', 'frechet_distance']:
+        assert hasattr(d2l, name), name
+    for name in ['cpu', 'gpu', 'num_gpus', 'try_gpu', 'try_all_gpus', 'load_array',
+                 'reproducible', 'update_D', 'update_G']:
+        assert callable(getattr(d2l, name)), name
+
+
+def device_name(device):
+    return str(getattr(device, '_device_name', device)).lower()
+
+
+def test_devices_fall_back_to_the_cpu(d2l):
+    n = d2l.num_gpus()
+    assert n >= 0
+    if n == 0:
+        assert 'cpu' in device_name(d2l.try_gpu())
+        assert len(d2l.try_all_gpus()) == 1
+    assert 'cpu' in device_name(d2l.try_gpu(n + 5))
+    assert 'cpu' in device_name(d2l.cpu())
+
+
+def to_numpy(x):
+    return x.asnumpy() if hasattr(x, 'asnumpy') else np.asarray(x)
+
+
+def tensor(d2l, array):
+    name = d2l.__name__.rsplit('.', 1)[1]
+    if name == 'mxnet':
+        return d2l.np.array(array, dtype='float32')
+    if name == 'torch':
+        import torch
+        return torch.tensor(array, dtype=torch.float32)
+    import tensorflow as tf
+    return tf.constant(array, dtype=tf.float32)
+
+
+def test_load_array_yields_framework_batches(d2l):
+    X = tensor(d2l, np.arange(20).reshape(10, 2))
+    y = tensor(d2l, np.arange(10))
+    batches = list(d2l.load_array((X, y), 4))
+    assert [b[0].shape[0] for b in batches] == [4, 4, 2]
+    assert type(batches[0][0]) is type(X)
+    xs = np.concatenate([to_numpy(b[0]) for b in batches])
+    ys = np.concatenate([to_numpy(b[1]) for b in batches])
+    assert sorted(ys.tolist()) == list(range(10))
+    assert (xs[:, 0] == 2 * ys).all()
+    test_order = np.concatenate([to_numpy(b[0]) for b in d2l.load_array((y,), 3, False)])
+    assert test_order.tolist() == list(range(10))
+
+
+def test_load_array_rejects_mismatched_lengths(d2l):
+    with pytest.raises(ValueError, match='one length'):
+        d2l.load_array((tensor(d2l, np.zeros(3)), tensor(d2l, np.zeros(4))), 2)
+
+
+def draw(d2l):
+    name = d2l.__name__.rsplit('.', 1)[1]
+    if name == 'mxnet':
+        return to_numpy(d2l.np.random.normal(0, 1, (3,)))
+    if name == 'torch':
+        import torch
+        return torch.normal(0, 1, (3,)).numpy()
+    import tensorflow as tf
+    return tf.random.normal((3,)).numpy()
+
+
+def test_reproducible_repeats_random_draws(d2l):
+    d2l.reproducible(seed=3)
+    first = draw(d2l), np.random.rand()
+    d2l.reproducible(seed=3)
+    again = draw(d2l), np.random.rand()
+    assert (first[0] == again[0]).all() and first[1] == again[1]
+
+
+# ------------------------------------------------------------- GAN steps
+def gan_parts(d2l):
+    """A tiny generator, discriminator, loss and the two optimizers."""
+    name = d2l.__name__.rsplit('.', 1)[1]
+    if name == 'mxnet':
+        from mxnet import gluon, init
+        from mxnet.gluon import nn
+        net_G, net_D = nn.Dense(2), nn.HybridSequential()
+        net_D.add(nn.Dense(4, activation='tanh'), nn.Dense(1))
+        for net in (net_G, net_D):
+            net.initialize(init.Normal(0.5))
+        net_G(d2l.np.zeros((1, 2)))
+        net_D(d2l.np.zeros((1, 2)))
+        opt = [gluon.Trainer(n.collect_params(), 'adam', {'learning_rate': 0.01})
+               for n in (net_D, net_G)]
+        params = lambda net: [p.data().asnumpy().copy() for p in net.collect_params().values()]
+        return net_D, net_G, gluon.loss.SigmoidBCELoss(), opt, params
+    if name == 'torch':
+        import torch
+        from torch import nn
+        net_G = nn.Linear(2, 2)
+        net_D = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 1))
+        opt = [torch.optim.Adam(n.parameters(), lr=0.01) for n in (net_D, net_G)]
+        params = lambda net: [p.detach().numpy().copy() for p in net.parameters()]
+        return net_D, net_G, nn.BCEWithLogitsLoss(reduction='sum'), opt, params
+    import tensorflow as tf
+    net_G = tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Dense(2)])
+    net_D = tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Dense(4, 'tanh'),
+                                 tf.keras.layers.Dense(1)])
+    opt = [tf.keras.optimizers.Adam(0.01) for _ in range(2)]
+    params = lambda net: [v.numpy().copy() for v in net.trainable_variables]
+    loss = tf.keras.losses.BinaryCrossentropy(from_logits=True, reduction='sum')
+    return net_D, net_G, loss, opt, params
+
+
+def changed(before, after):
+    return any(not np.array_equal(b, a) for b, a in zip(before, after))
+
+
+def test_update_D_trains_only_the_discriminator(d2l):
+    d2l.reproducible(seed=0)
+    net_D, net_G, loss, (opt_D, _), params = gan_parts(d2l)
+    X, Z = tensor(d2l, np.random.randn(8, 2) + 3), tensor(d2l, np.random.randn(8, 2))
+    D0, G0 = params(net_D), params(net_G)
+    losses = [float(d2l.update_D(X, Z, net_D, net_G, loss, opt_D)) for _ in range(100)]
+    assert changed(D0, params(net_D))
+    assert not changed(G0, params(net_G)), 'update_D must not change the generator'
+    # Real examples near (3, 3), generated near (0, 0): D learns to separate them.
+    assert losses[-1] < 0.3 * losses[0]
+    # The loss sums over the 8 examples; a mean would be about log 2 = 0.69.
+    assert losses[0] > 3
+
+
+def test_update_G_trains_only_the_generator(d2l):
+    d2l.reproducible(seed=0)
+    net_D, net_G, loss, (_, opt_G), params = gan_parts(d2l)
+    Z = tensor(d2l, np.random.randn(8, 2))
+    D0, G0 = params(net_D), params(net_G)
+    losses = [float(d2l.update_G(Z, net_D, net_G, loss, opt_G)) for _ in range(30)]
+    assert changed(G0, params(net_G))
+    assert not changed(D0, params(net_D)), 'update_G must not change the discriminator'
+    assert losses[-1] < losses[0]  # the generator learns to fool a fixed D
