@@ -126,6 +126,7 @@ class Animator:
             self.axes[0], xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
         self.fmts, self.xlim = fmts, xlim
         self.X, self.Y = None, None
+        self.clouds = {}      # axes index -> (point sets, legend)
         self.min_interval = min_interval
         self._last_draw = -math.inf
         self._live = None     # display handle while a Jupyter cell runs
@@ -153,6 +154,18 @@ class Animator:
             self._live.update(self.fig)
             self._last_draw = time.perf_counter()
 
+    def scatter(self, i, point_sets, legend=None):
+        """Show point clouds in the i-th axes, replacing the previous ones.
+
+        `point_sets` holds arrays of shape (n, 2), one color each. The points
+        are drawn only when the figure is, which costs nothing in epochs the
+        live view skips.
+        """
+        if not 0 < i < len(self.axes):
+            raise ValueError(f'scatter needs the index of one of axes 1..'
+                             f'{len(self.axes) - 1} (axes 0 shows the series); got {i}.')
+        self.clouds[i] = ([np.array(p, dtype=float) for p in point_sets], legend)
+
     def _is_last(self, x):
         # The point at the right end of xlim is drawn by the final figure,
         # so the live view need not spend time on it.
@@ -166,6 +179,12 @@ class Animator:
         for x, y, fmt in zip(self.X or [], self.Y or [], self.fmts * 8):
             ax.plot(x, y, fmt)
         self.config_axes()
+        for i, (point_sets, legend) in self.clouds.items():
+            self.axes[i].cla()
+            for points in point_sets:
+                self.axes[i].scatter(points[:, 0], points[:, 1])
+            if legend:
+                self.axes[i].legend(legend)
 
     def show(self):
         """Draw the final figure and display it once (in Jupyter)."""
@@ -298,6 +317,21 @@ class ArrayLoader:
             arrays = [self.take(a, order) for a in arrays]
         for i in range(0, self.num_examples, self.batch_size):
             yield tuple(a[i:i + self.batch_size] for a in arrays)
+
+
+def device_helpers(cpu, gpu, num_gpus):
+    """Build a framework's try_gpu and try_all_gpus from its cpu(), gpu(i)
+    and num_gpus(), so that all three frameworks choose devices alike."""
+
+    def try_gpu(i=0):
+        """Return gpu(i) if it exists, otherwise cpu()."""
+        return gpu(i) if num_gpus() >= i + 1 else cpu()
+
+    def try_all_gpus():
+        """Return all available GPUs, or [cpu()] if there is none."""
+        return [gpu(i) for i in range(num_gpus())] or [cpu()]
+
+    return try_gpu, try_all_gpus
 
 
 def seed_python_numpy(seed):

@@ -11,7 +11,7 @@ import mxnet as mx  # noqa: E402  (must come after the NumPy fix above)
 from mxnet import autograd, np, npx  # noqa: E402, F401
 
 from d2lgan.core import *  # noqa: E402, F403  (the shared helpers, as d2l.<name>)
-from d2lgan.core import ArrayLoader, seed_python_numpy  # noqa: E402
+from d2lgan.core import ArrayLoader, device_helpers, seed_python_numpy  # noqa: E402
 
 npx.set_np()
 
@@ -31,14 +31,7 @@ def num_gpus():
     return npx.num_gpus()
 
 
-def try_gpu(i=0):
-    """Return gpu(i) if it exists, otherwise cpu()."""
-    return gpu(i) if num_gpus() >= i + 1 else cpu()
-
-
-def try_all_gpus():
-    """Return all available GPUs, or [cpu()] if there is none."""
-    return [gpu(i) for i in range(num_gpus())] or [cpu()]
+try_gpu, try_all_gpus = device_helpers(cpu, gpu, num_gpus)
 
 
 def load_array(data_arrays, batch_size, is_train=True):
@@ -65,10 +58,10 @@ def update_D(X, Z, net_D, net_G, loss, trainer_D):
     with autograd.record():
         real_Y = net_D(X)
         fake_Y = net_D(fake_X)
-        loss_D = (loss(real_Y, ones).sum() + loss(fake_Y, zeros).sum()) / 2
-    loss_D.backward()
-    trainer_D.step(1)  # the loss is already a sum: no rescaling
-    return float(loss_D)
+        loss_D = (loss(real_Y, ones) + loss(fake_Y, zeros)) / 2
+    loss_D.backward()  # the gradient of the sum over the minibatch
+    trainer_D.step(1)  # a sum, not a mean: no rescaling by the batch size
+    return float(loss_D.sum())
 
 
 # From notebooks/mxnet/gan.ipynb
@@ -77,8 +70,8 @@ def update_G(Z, net_D, net_G, loss, trainer_G):
     ones = np.ones((Z.shape[0], 1), ctx=Z.ctx)
     with autograd.record():
         fake_Y = net_D(net_G(Z))
-        loss_G = loss(fake_Y, ones).sum()
+        loss_G = loss(fake_Y, ones)
     loss_G.backward()
     trainer_G.step(1)
-    return float(loss_G)
+    return float(loss_G.sum())
 # ---- End of saved code ----

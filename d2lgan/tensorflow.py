@@ -36,7 +36,7 @@ else:
         import tensorflow as tf
 
 from d2lgan.core import *  # noqa: E402, F403  (the shared helpers, as d2l.<name>)
-from d2lgan.core import ArrayLoader, seed_python_numpy  # noqa: E402
+from d2lgan.core import ArrayLoader, device_helpers, seed_python_numpy  # noqa: E402
 
 
 def cpu():
@@ -54,14 +54,7 @@ def num_gpus():
     return len(tf.config.list_physical_devices('GPU'))
 
 
-def try_gpu(i=0):
-    """Return gpu(i) if it exists, otherwise cpu()."""
-    return gpu(i) if num_gpus() >= i + 1 else cpu()
-
-
-def try_all_gpus():
-    """Return all available GPUs, or [cpu()] if there is none."""
-    return [gpu(i) for i in range(num_gpus())] or [cpu()]
+try_gpu, try_all_gpus = device_helpers(cpu, gpu, num_gpus)
 
 
 def load_array(data_arrays, batch_size, is_train=True):

@@ -2,7 +2,7 @@
 import torch
 
 from d2lgan.core import *  # noqa: F403  (the shared helpers, as d2l.<name>)
-from d2lgan.core import ArrayLoader, seed_python_numpy
+from d2lgan.core import ArrayLoader, device_helpers, seed_python_numpy
 
 
 def cpu():
@@ -20,14 +20,7 @@ def num_gpus():
     return torch.cuda.device_count()
 
 
-def try_gpu(i=0):
-    """Return gpu(i) if it exists, otherwise cpu()."""
-    return gpu(i) if num_gpus() >= i + 1 else cpu()
-
-
-def try_all_gpus():
-    """Return all available GPUs, or [cpu()] if there is none."""
-    return [gpu(i) for i in range(num_gpus())] or [cpu()]
+try_gpu, try_all_gpus = device_helpers(cpu, gpu, num_gpus)
 
 
 def load_array(data_arrays, batch_size, is_train=True):
@@ -50,9 +43,11 @@ def update_D(X, Z, net_D, net_G, loss, trainer_D):
     """Update the discriminator on real examples X and noise Z."""
     ones = torch.ones((X.shape[0], 1), device=X.device)
     zeros = torch.zeros((X.shape[0], 1), device=X.device)
+    with torch.no_grad():
+        fake_X = net_G(Z)  # computed without autograd: no gradient reaches G
     trainer_D.zero_grad()
     real_Y = net_D(X)
-    fake_Y = net_D(net_G(Z).detach())  # detach: no gradient reaches G
+    fake_Y = net_D(fake_X)
     loss_D = (loss(real_Y, ones) + loss(fake_Y, zeros)) / 2
     loss_D.backward()
     trainer_D.step()

@@ -173,3 +173,26 @@ def test_animator_knows_the_last_point_of_its_x_range():
     assert not animator._is_last([19])
     assert animator._is_last([20, 20])
     assert not d2l.Animator()._is_last([1000])
+
+
+def test_animator_scatter_draws_point_clouds_only_when_drawing():
+    animator = d2l.Animator(nrows=2)
+    real, fake = np.zeros((5, 2)), np.ones((3, 2))
+    animator.scatter(1, (real, fake), legend=['real', 'generated'])
+    assert len(animator.axes[1].collections) == 0, 'nothing is drawn before draw()'
+    real[:] = 7  # the Animator keeps its own copy
+    animator.draw()
+    clouds = animator.axes[1].collections
+    assert [len(c.get_offsets()) for c in clouds] == [5, 3]
+    assert (clouds[0].get_offsets() == 0).all()
+    assert [t.get_text() for t in animator.axes[1].get_legend().get_texts()] == \
+        ['real', 'generated']
+    animator.scatter(1, (fake,))
+    animator.draw()
+    assert len(animator.axes[1].collections) == 1, 'a new cloud replaces the old ones'
+
+
+@pytest.mark.parametrize('index', [0, 2, -1])
+def test_animator_scatter_rejects_axes_it_does_not_own(index):
+    with pytest.raises(ValueError, match='axes 1..1'):
+        d2l.Animator(nrows=2).scatter(index, (np.zeros((1, 2)),))
