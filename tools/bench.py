@@ -1,0 +1,131 @@
+"""Benchmark the course's training runs: `make bench`.
+
+Runs each track's notebook of a section from top to bottom, exactly as a
+reader would (in a fresh kernel, on a temporary copy: the committed notebook
+is not touched), and reads from it:
+
+* examples/sec: the speed the training cell prints for its last epoch;
+* train wall time: how long the training cell took, drawing included;
+* distance: the Frechet distance of the trained generator to the target.
+
+Each notebook runs --repeat times; the table shows the median and the range.
+For comparison it also runs tools/baseline.py as often, in the same
+session: the same training with the book's library choices. The speed of a
+shared virtual machine drifts over an hour, so only a baseline measured
+beside the notebooks gives a fair ratio. The book's own figures (its code on
+the d2l 1.0.3 library, on a 2-core machine like the course's reference
+machine) are shown too.
+"""
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nbsource  # noqa: E402
+
+FRAMEWORK = {'mxnet': 'MXNet', 'pytorch': 'PyTorch', 'tensorflow': 'TensorFlow'}
+# section -> track -> (examples/sec of the last epoch, seconds for all epochs,
+# speed-up the course aims for), for the book's code on this machine.
+BOOK = {'gan': {'mxnet': (1400, 15, 2), 'pytorch': (4500, 10, 2), 'tensorflow': (320, 86, 5)}}
+SPEED = re.compile(r'(\d+(?:\.\d+)?) examples/sec')
+DISTANCE = re.compile(r'^trained_G\s.*\s(\d+\.\d+)$', re.M)
+
+
+def cell_seconds(cell):
+    timing = cell.metadata.get('execution', {})
+    start, end = timing.get('iopub.execute_input'), timing.get('shell.execute_reply')
+    if not (start and end):
+        return float('nan')
+    from datetime import datetime
+    parse = lambda s: datetime.fromisoformat(s.replace('Z', '+00:00'))
+    return (parse(end) - parse(start)).total_seconds()
+
+
+def run_once(section, track):
+    path = nbsource.notebook_path(section, track)
+    nb = nbformat.read(path, as_version=4)
+    tic = time.perf_counter()
+    NotebookClient(nb, timeout=1800, record_timing=True,
+                   resources={'metadata': {'path': str(path.parent)}}).execute()
+    total = time.perf_counter() - tic
+    result = {'notebook': total}
+    for cell in nb.cells:
+        text = ''.join(o.get('text', '') for o in cell.get('outputs', []))
+        if m := SPEED.search(text):
+            result['speed'] = float(m.group(1))
+            result['train'] = cell_seconds(cell)
+        if m := DISTANCE.search(text):
+            result['distance'] = float(m.group(1))
+    return result
+
+
+def run_baseline(track):
+    """Speed and wall time of one run of tools/baseline.py."""
+    out = subprocess.run([sys.executable, str(Path(__file__).with_name('baseline.py')), track],
+                         capture_output=True, text=True, check=True).stdout
+    m = re.search(r'([\d.]+) examples/sec, ([\d.]+) s', out)
+    return {'speed': float(m.group(1)), 'train': float(m.group(2))}
+
+
+def summary(values, fmt):
+    values = sorted(v for v in values if v == v)
+    if not values:
+        return '-'
+    med = fmt.format(statistics.median(values))
+    if len(values) == 1:
+        return med
+    return f'{med} ({fmt.format(values[0])}-{fmt.format(values[-1])})'
+
+
+def print_table(head, rows):
+    """Print a Markdown table with aligned columns."""
+    widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
+    for n, r in enumerate([head] + rows):
+        print('| ' + ' | '.join(s.ljust(w) for s, w in zip(r, widths)) + ' |')
+        if n == 0:
+            print('|' + '|'.join('-' * (w + 2) for w in widths) + '|')
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description='Benchmark the training runs of the notebooks.')
+    ap.add_argument('sections', nargs='*', help='default: all sections with book figures')
+    ap.add_argument('--repeat', type=int, default=3)
+    args = ap.parse_args(argv)
+    sections = args.sections or [s for s in nbsource.sections() if s in BOOK]
+    for section in sections:
+        print(f'\n## {section}: median of {args.repeat} runs (range)\n')
+        head = ['framework', 'examples/sec', 'baseline', 'book', 'speed-up (goal)',
+                'train (s)', 'baseline (s)', 'book (s)', 'distance']
+        rows = []
+        for track in nbsource.TRACKS:
+            runs = [run_once(section, track) for _ in range(args.repeat)]
+            speed = statistics.median(r['speed'] for r in runs)
+            book_speed, book_time, goal = BOOK.get(section, {}).get(track, (None, None, None))
+            base = [run_baseline(track) for _ in range(args.repeat)] if book_speed else []
+            base_speed = statistics.median(b['speed'] for b in base) if base else None
+            ratio = (f'{speed / base_speed:.1f}x / {speed / book_speed:.1f}x (>= {goal}x)'
+                     if book_speed else '-')
+            rows.append([FRAMEWORK[track], summary([r['speed'] for r in runs], '{:.0f}'),
+                         summary([b['speed'] for b in base], '{:.0f}'),
+                         f'{book_speed}' if book_speed else '-', ratio,
+                         summary([r['train'] for r in runs], '{:.1f}'),
+                         summary([b['train'] for b in base], '{:.1f}'),
+                         f'{book_time}' if book_time else '-',
+                         summary([r.get('distance', float('nan')) for r in runs], '{:.3f}')])
+            print(f'  ran {track}: notebook and baseline {args.repeat}x each', file=sys.stderr)
+        print_table(head, rows)
+        print('\nspeed-up: median speed over the median of the baseline measured now / over '
+              'the book\'s figure.\nSpeeds are of the last epoch; times are of all epochs, '
+              'drawing included.')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
