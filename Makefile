@@ -27,8 +27,13 @@ $(STAMP): requirements.txt pyproject.toml
 		--display-name "Python 3 (d2lgan)" >/dev/null
 	touch $(STAMP)
 
+# Extra JupyterLab options, e.g. make lab LAB_ARGS="--no-browser --port 8890".
+# As root (common in containers) JupyterLab needs --allow-root to start.
+LAB_ARGS ?=
+ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ROOT_ARGS) $(LAB_ARGS) notebooks/
 
 test: $(STAMP) lint
 	$(BIN)/python tools/nbsource.py check
