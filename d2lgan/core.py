@@ -6,16 +6,26 @@ copy of it and re-export it. Names and signatures follow the library of
 *Dive into Deep Learning*, so code written against the book reads the same here.
 """
 import math
+import os
 import random
+import shutil
+import stat
+import tarfile
+import tempfile
 import time
+import warnings
+import zipfile
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
 __all__ = [
-    'Accumulator', 'Animator', 'ArrayLoader', 'Timer', 'compare_gaussians',
-    'frechet_distance', 'gaussian_stats', 'plot', 'plt', 'seed_python_numpy',
+    'DATA_HUB', 'DATA_URL', 'DownloadError', 'UnsafeArchiveError',
+    'Accumulator', 'Animator', 'ArrayLoader', 'Timer', 'compare_gaussians', 'download',
+    'download_extract', 'frechet_distance', 'gaussian_stats', 'plot', 'plt',
+    'seed_python_numpy',
     'set_axes', 'set_figsize', 'show_images', 'use_svg_display',
 ]
 
@@ -38,8 +48,20 @@ def use_svg_display():
     backend_inline.set_matplotlib_formats('svg', metadata={'Date': None})
 
 
+def _check_figsize(figsize, who):
+    try:
+        width, height = figsize
+        ok = width > 0 and height > 0
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueError(f'{who} needs figsize=(width, height) in inches, both '
+                         f'positive; got {figsize!r}.')
+
+
 def set_figsize(figsize=(3.5, 2.5)):
     """Use SVG output and set the default size of new figures (in inches)."""
+    _check_figsize(figsize, 'set_figsize')
     use_svg_display()
     plt.rcParams['figure.figsize'] = figsize
 
@@ -89,12 +111,24 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None,
 
 def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
     """Show a grid of images (anything NumPy can read as 2-D or HWC arrays)."""
+    imgs = list(imgs)
+    for what, n in (('num_rows', num_rows), ('num_cols', num_cols)):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
+            raise ValueError(f'show_images needs a positive integer {what}; got {n!r}.')
+    if len(imgs) > num_rows * num_cols:
+        raise ValueError(f'show_images got {len(imgs)} images for a {num_rows}x{num_cols} '
+                         f'grid ({num_rows * num_cols} cells); pass fewer images or a '
+                         f'larger grid.')
+    if titles is not None and len(titles) != len(imgs):
+        raise ValueError(f'show_images got {len(titles)} titles for {len(imgs)} images; '
+                         f'pass one title per image.')
     use_svg_display()
     figsize = (num_cols * scale, num_rows * scale)
     _, axes = plt.subplots(num_rows, num_cols, figsize=figsize, squeeze=False)
     axes = axes.flatten()
     for i, (ax, img) in enumerate(zip(axes, imgs)):
-        ax.imshow(np.asarray(img), cmap='gray' if np.ndim(img) == 2 else None)
+        img = img.asnumpy() if hasattr(img, 'asnumpy') else np.asarray(img)  # MXNet
+        ax.imshow(img, cmap='gray' if img.ndim == 2 else None)
         ax.axes.get_xaxis().set_visible(False)
         ax.axes.get_yaxis().set_visible(False)
         if titles:
@@ -118,6 +152,14 @@ class Animator:
     def __init__(self, xlabel=None, ylabel=None, legend=None, xlim=None,
                  ylim=None, xscale='linear', yscale='linear', fmts=DEFAULT_FMTS,
                  nrows=1, ncols=1, figsize=(3.5, 2.5), min_interval=0.5):
+        for what, n in (('nrows', nrows), ('ncols', ncols)):
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
+                raise ValueError(f'Animator needs a positive integer {what}; got {n!r}.')
+        _check_figsize(figsize, 'Animator')
+        if isinstance(legend, str):
+            raise ValueError(f'Animator needs legend as a list with one label per '
+                             f'series, e.g. [{legend!r}]; got the string {legend!r}.')
+        self.legend = legend
         use_svg_display()
         self.fig = Figure(figsize=figsize)
         axes = self.fig.subplots(nrows, ncols, squeeze=False)
@@ -140,9 +182,19 @@ class Animator:
         n = len(y)
         if not hasattr(x, '__len__'):
             x = [x] * n
+        if len(x) != n:
+            raise ValueError(f'Animator.add got {len(x)} x values for {n} y values; pass '
+                             f'one x for all series or one per series.')
         if self.X is None:
+            if self.legend and len(self.legend) != n:
+                raise ValueError(f'Animator has {len(self.legend)} legend labels '
+                                 f'{list(self.legend)} but add() got {n} series; give '
+                                 f'one label per series.')
             self.X = [[] for _ in range(n)]
             self.Y = [[] for _ in range(n)]
+        elif n != len(self.Y):
+            raise ValueError(f'Animator.add got {n} values, but earlier calls had '
+                             f'{len(self.Y)}: keep one value per series.')
         for i, (a, b) in enumerate(zip(x, y)):
             if a is not None and b is not None:
                 self.X[i].append(a)
@@ -164,7 +216,15 @@ class Animator:
         if not 0 < i < len(self.axes):
             raise ValueError(f'scatter needs the index of one of axes 1..'
                              f'{len(self.axes) - 1} (axes 0 shows the series); got {i}.')
-        self.clouds[i] = ([np.array(p, dtype=float) for p in point_sets], legend)
+        point_sets = [np.array(p, dtype=float) for p in point_sets]
+        for points in point_sets:
+            if points.ndim != 2 or points.shape[1] != 2:
+                raise ValueError(f'scatter needs arrays of shape (n, 2); got shape '
+                                 f'{points.shape}.')
+        if legend is not None and len(legend) != len(point_sets):
+            raise ValueError(f'scatter got {len(legend)} legend labels for '
+                             f'{len(point_sets)} point sets; give one label per set.')
+        self.clouds[i] = (point_sets, legend)
 
     def _is_last(self, x):
         # The point at the right end of xlim is drawn by the final figure,
@@ -319,13 +379,29 @@ class ArrayLoader:
             yield tuple(a[i:i + self.batch_size] for a in arrays)
 
 
+_reported_gpus = set()  # GPU indices try_gpu has already warned about
+
+
 def device_helpers(cpu, gpu, num_gpus):
     """Build a framework's try_gpu and try_all_gpus from its cpu(), gpu(i)
     and num_gpus(), so that all three frameworks choose devices alike."""
 
     def try_gpu(i=0):
-        """Return gpu(i) if it exists, otherwise cpu()."""
-        return gpu(i) if num_gpus() >= i + 1 else cpu()
+        """Return gpu(i) if it exists, otherwise cpu().
+
+        Asking for a GPU beyond the first on a machine that lacks it falls
+        back to the CPU with a warning, once per GPU index.
+        """
+        if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or i < 0:
+            raise ValueError(f'try_gpu needs a GPU index 0, 1, 2, ...; got {i!r}.')
+        n = num_gpus()
+        if n >= i + 1:
+            return gpu(i)
+        if (n > 0 or i > 0) and i not in _reported_gpus:
+            _reported_gpus.add(i)
+            warnings.warn(f'try_gpu({i}): this machine has {n} GPU(s), so gpu({i}) does '
+                          f'not exist; using the CPU instead.', stacklevel=2)
+        return cpu()
 
     def try_all_gpus():
         """Return all available GPUs, or [cpu()] if there is none."""
@@ -362,6 +438,11 @@ def frechet_distance(mean1, cov1, mean2, cov2):
     """
     mean1, mean2 = np.asarray(mean1, float), np.asarray(mean2, float)
     cov1, cov2 = np.asarray(cov1, float), np.asarray(cov2, float)
+    d = mean1.shape[-1] if mean1.ndim == 1 else -1
+    if not (mean1.shape == mean2.shape == (d,) and cov1.shape == cov2.shape == (d, d)):
+        raise ValueError(f'frechet_distance needs two means of shape (d,) and two '
+                         f'covariances of shape (d, d); got means {mean1.shape}, '
+                         f'{mean2.shape} and covariances {cov1.shape}, {cov2.shape}.')
     root2 = _sqrtm_psd(cov2)
     cross = _sqrtm_psd(root2 @ cov1 @ root2)
     d2 = np.sum((mean1 - mean2) ** 2) + np.trace(cov1 + cov2 - 2 * cross)
@@ -389,3 +470,159 @@ def compare_gaussians(mean, cov, **samples):
     for r in [head] + rows:
         print('  '.join(s.ljust(w) for s, w in zip(r, widths)).rstrip())
     return distances
+
+
+# ----------------------------------------------------------------- downloads
+DATA_URL = 'http://d2l-data.s3-accelerate.amazonaws.com/'
+# name -> (url, SHA-1 of the file): data that readers with a network fetch.
+DATA_HUB = {
+    'pokemon': (DATA_URL + 'pokemon.zip', 'c065c0e2593b8b161a2d7873e42418bf6a21106c'),
+}
+
+
+def default_data_folder():
+    """Where downloads go: $D2LGAN_DATA if set, else data/ at the top of the
+    course's checkout (when d2lgan is installed from one), else ./data."""
+    if os.environ.get('D2LGAN_DATA'):
+        return Path(os.environ['D2LGAN_DATA'])
+    checkout = Path(__file__).resolve().parents[1]
+    if (checkout / 'notebooks').is_dir():
+        return checkout / 'data'
+    return Path('data')
+
+
+class DownloadError(RuntimeError):
+    """A file could not be downloaded, or was not the file expected."""
+
+
+class UnsafeArchiveError(ValueError):
+    """An archive holds a member that would land outside its target folder."""
+
+
+def _hub_entry(name):
+    if name in DATA_HUB:
+        return DATA_HUB[name]
+    if '://' in str(name):
+        return name, None
+    raise KeyError(f'{name!r} is neither a URL nor a data set in DATA_HUB '
+                   f'(which has: {", ".join(sorted(DATA_HUB))}).')
+
+
+def download(name, folder=None, sha1_hash=None):
+    """Download a file into `folder` (default: `default_data_folder()`) and
+    return its local path.
+
+    `name` is a key of DATA_HUB (whose SHA-1 is then known) or a URL. A file
+    already in the folder with the right SHA-1 is used as it is, so a file
+    placed there by hand works offline. A fresh download goes to a temporary
+    file first and is renamed only once its SHA-1 matches: an interrupted or
+    corrupted download never takes the file's place.
+    """
+    import pooch
+    import requests
+    url, known = _hub_entry(name)
+    sha1_hash = sha1_hash or known
+    folder = Path(folder) if folder is not None else default_data_folder()
+    fname = url.rstrip('/').split('/')[-1]
+    target = folder / fname
+    try:
+        return pooch.retrieve(url, known_hash=f'sha1:{sha1_hash}' if sha1_hash else None,
+                              fname=fname, path=folder, progressbar=_has_tqdm())
+    except ValueError as e:  # pooch: the downloaded file's hash does not match
+        raise DownloadError(
+            f'{url} did not give the expected file: {e} Nothing was saved to '
+            f'{target}. If the data set changed, pass its new sha1_hash.') from None
+    except (requests.exceptions.RequestException, OSError) as e:
+        raise DownloadError(
+            f'Could not download {url} ({type(e).__name__}: {e}). Without a '
+            f'network, fetch the file elsewhere and put it at {target.resolve()}'
+            + (f'; it is used if its SHA-1 is {sha1_hash}.' if sha1_hash else '.')) from None
+
+
+def _has_tqdm():
+    try:
+        import tqdm  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _unsafe_member(name, link_target, is_link, root):
+    """Why a member named `name` may not be extracted into `root`, or None."""
+    path = PurePosixPath(name.replace('\\', '/'))
+    if path.is_absolute() or (path.parts and ':' in path.parts[0]):
+        return 'has an absolute path'
+    if '..' in path.parts:
+        return "has a '..' component"
+    if is_link:
+        target = PurePosixPath(link_target.replace('\\', '/'))
+        if target.is_absolute():
+            return f'is a link to the absolute path {link_target}'
+        resolved = os.path.normpath(os.path.join(root, str(path.parent), str(target)))
+        if os.path.commonpath([root, resolved]) != root:
+            return f'is a link to {link_target}, outside the target folder'
+    return None
+
+
+def check_archive(path):
+    """Raise UnsafeArchiveError if any member of a .zip or .tar(.gz) archive
+    could land outside the folder it is extracted into; return the names."""
+    root = os.path.abspath('archive-root')
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            members = [(m.filename, stat.S_ISLNK(m.external_attr >> 16),
+                        archive.read(m).decode() if stat.S_ISLNK(m.external_attr >> 16)
+                        else '') for m in archive.infolist()]
+    elif tarfile.is_tarfile(path):
+        with tarfile.open(path) as archive:
+            members = []
+            for m in archive.getmembers():
+                if not (m.isfile() or m.isdir() or m.issym() or m.islnk()):
+                    raise UnsafeArchiveError(f'{path}: member {m.name!r} is a device or '
+                                             f'pipe; refusing to extract anything.')
+                members.append((m.name, m.issym() or m.islnk(), m.linkname))
+    else:
+        raise ValueError(f'{path} is neither a zip nor a tar archive.')
+    for name, is_link, link_target in members:
+        why = _unsafe_member(name, link_target, is_link, root)
+        if why:
+            raise UnsafeArchiveError(f'{path}: member {name!r} {why}; refusing to '
+                                     f'extract anything.')
+    return [name for name, _, _ in members]
+
+
+def download_extract(name, folder=None):
+    """Download a zip or tar archive (see `download`), extract it next to
+    itself and return the folder it was extracted into.
+
+    Every member is checked before anything is extracted, and extraction
+    goes to a temporary folder that is renamed into place at the end, so a
+    failure leaves nothing half-written behind.
+    """
+    archive = Path(download(name, folder))
+    base = archive.name
+    for suffix in ('.tar.gz', '.tgz', '.tar', '.zip'):
+        if base.endswith(suffix):
+            base = base[:-len(suffix)]
+            break
+    else:
+        raise ValueError(f'{archive} is not a .zip, .tar or .tar.gz archive.')
+    target = archive.parent / base
+    if target.is_dir():
+        return str(target)
+    check_archive(archive)
+    tmp = Path(tempfile.mkdtemp(prefix=f'.{base}-', dir=archive.parent))
+    try:
+        if zipfile.is_zipfile(archive):
+            with zipfile.ZipFile(archive) as z:
+                z.extractall(tmp)
+        else:
+            with tarfile.open(archive) as t:
+                t.extractall(tmp, filter='data')
+        # An archive holding one folder named like itself: use that folder.
+        inner = tmp / base
+        source = inner if inner.is_dir() and len(list(tmp.iterdir())) == 1 else tmp
+        os.replace(source, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return str(target)
