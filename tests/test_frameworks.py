@@ -154,6 +154,8 @@ def gan_parts(d2l):
     net_D = tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Dense(4, 'tanh'),
                                  tf.keras.layers.Dense(1)])
     opt = [tf.keras.optimizers.Adam(0.01) for _ in range(2)]
+    for o, net in zip(opt, (net_D, net_G)):
+        o.build(net.trainable_variables)  # as the notebooks' train() does
     params = lambda net: [v.numpy().copy() for v in net.trainable_variables]
     loss = tf.keras.losses.BinaryCrossentropy(from_logits=True, reduction='sum')
     return net_D, net_G, loss, opt, params
@@ -186,3 +188,13 @@ def test_update_G_trains_only_the_generator(d2l):
     assert changed(G0, params(net_G))
     assert not changed(D0, params(net_D)), 'update_G must not change the discriminator'
     assert losses[-1] < losses[0]  # the generator learns to fool a fixed D
+
+
+def test_update_steps_serve_a_second_training_run(d2l):
+    """Re-running a notebook's training builds new networks and optimizers;
+    the saved steps (one tf.function each in TensorFlow) must accept them."""
+    for _ in range(2):
+        net_D, net_G, loss, (opt_D, opt_G), _ = gan_parts(d2l)
+        X, Z = tensor(d2l, np.random.randn(8, 2)), tensor(d2l, np.random.randn(8, 2))
+        assert np.isfinite(float(d2l.update_D(X, Z, net_D, net_G, loss, opt_D)))
+        assert np.isfinite(float(d2l.update_G(Z, net_D, net_G, loss, opt_G)))
