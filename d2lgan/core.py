@@ -22,7 +22,8 @@ from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
 __all__ = [
-    'DATA_HUB', 'DATA_URL', 'DownloadError', 'UnsafeArchiveError',
+    'DATA_HUB', 'DATA_URL', 'DownloadError', 'UnsafeArchiveError', 'compare_digit_scores',
+    'digit_scores', 'image_grid', 'load_digits', 'load_image_folder',
     'Accumulator', 'Animator', 'ArrayLoader', 'Timer', 'compare_gaussians', 'download',
     'download_extract', 'frechet_distance', 'gaussian_stats', 'plot', 'plt',
     'seed_python_numpy',
@@ -110,7 +111,8 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None,
 
 
 def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
-    """Show a grid of images (anything NumPy can read as 2-D or HWC arrays)."""
+    """Show a grid of images: arrays of shape (h, w), (h, w, 1) or (h, w, 3)
+    with values in [0, 1]."""
     imgs = list(imgs)
     for what, n in (('num_rows', num_rows), ('num_cols', num_cols)):
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
@@ -128,7 +130,9 @@ def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
     axes = axes.flatten()
     for i, (ax, img) in enumerate(zip(axes, imgs)):
         img = img.asnumpy() if hasattr(img, 'asnumpy') else np.asarray(img)  # MXNet
-        ax.imshow(img, cmap='gray' if img.ndim == 2 else None)
+        if img.ndim == 3 and img.shape[-1] == 1:
+            img = img[..., 0]
+        ax.imshow(img, cmap='gray' if img.ndim == 2 else None, vmin=0, vmax=1)
         ax.axes.get_xaxis().set_visible(False)
         ax.axes.get_yaxis().set_visible(False)
         if titles:
@@ -465,11 +469,104 @@ def compare_gaussians(mean, cov, **samples):
         distances[name] = frechet_distance(m, c, mean, cov)
         rows.append((name, fmt(m), fmt(c).replace('\n', ''),
                      f'{distances[name]:.3f}'))
-    head = ('', 'mean', 'covariance', 'distance')
-    widths = [max(len(r[i]) for r in rows + [head]) for i in range(4)]
-    for r in [head] + rows:
-        print('  '.join(s.ljust(w) for s, w in zip(r, widths)).rstrip())
+    _print_table(('', 'mean', 'covariance', 'distance'), rows)
     return distances
+
+
+# ------------------------------------------------------------- digit images
+def load_digits(size=16):
+    """scikit-learn's 1,797 handwritten digits as float32 images of
+    size x size pixels with values in [0, 1] (shape (1797, size, size)).
+
+    The originals are 8x8 with 17 gray levels; larger sizes are
+    interpolated bilinearly, which adds no detail but gives convolutions
+    with stride 2 room to work.
+    """
+    from scipy.ndimage import zoom
+    from sklearn.datasets import load_digits as sk_digits
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 8:
+        raise ValueError(f'load_digits needs an integer size of at least 8; got {size!r}.')
+    images = sk_digits().images.astype(np.float32) / 16
+    if size != 8:
+        images = zoom(images, (1, size / 8, size / 8), order=1)
+    return np.clip(images, 0, 1).astype(np.float32)
+
+
+def load_image_folder(folder, size, limit=None):
+    """Every .png/.jpg image below `folder`, as RGB float32 in [0, 1] of
+    shape (n, size, size, 3) (for image data sets fetched with
+    download_extract)."""
+    from PIL import Image
+    paths = sorted(p for p in Path(folder).rglob('*')
+                   if p.suffix.lower() in ('.png', '.jpg', '.jpeg'))[:limit]
+    if not paths:
+        raise ValueError(f'no .png or .jpg images below {folder}.')
+    return np.stack([np.asarray(Image.open(p).convert('RGB').resize((size, size)),
+                                dtype=np.float32) / 255 for p in paths])
+
+
+def image_grid(images, num_cols):
+    """Tile images of shape (n, h, w, c) into one (rows*h, num_cols*w) image
+    (channels kept unless there is one), filling missing cells with 0."""
+    images = np.asarray(images)
+    n, h, w, c = images.shape
+    rows = math.ceil(n / num_cols)
+    grid = np.zeros((rows * h, num_cols * w, c), dtype=images.dtype)
+    for k, img in enumerate(images):
+        r, q = divmod(k, num_cols)
+        grid[r * h:(r + 1) * h, q * w:(q + 1) * w] = img
+    return grid[..., 0] if c == 1 else grid
+
+
+def compare_digit_scores(**image_sets):
+    """Print digit_scores for each named set of images; return them."""
+    scores = {name: digit_scores(images) for name, images in image_sets.items()}
+    _print_table(('', 'confidence', 'classes', 'inception score'),
+                 [(name, f"{s['confidence']:.3f}", f"{s['classes']}",
+                   f"{s['inception score']:.2f}") for name, s in scores.items()])
+    return scores
+
+
+def _print_table(head, rows):
+    """Print rows of strings as left-aligned columns under a header."""
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    for r in [head, *rows]:
+        print('  '.join(x.ljust(w) for x, w in zip(r, widths)).rstrip())
+
+
+_digit_classifier = None
+
+
+def digit_scores(images):
+    """Rate images of digits with a classifier trained on the real digits.
+
+    `images`: shape (n, h, w) (or (n, 1, h, w), (n, h, w, 1)), values in
+    [0, 1], h and w multiples of 8. Returns a dict with the classifier's
+    mean confidence, how many of the 10 classes it sees, and the Inception
+    score exp(E[KL(p(y|x) || p(y))]): 1 for images that all look alike or
+    like no digit, up to 10 for confident predictions spread evenly over
+    all classes.
+    """
+    global _digit_classifier
+    from sklearn.datasets import load_digits as sk_digits
+    from sklearn.linear_model import LogisticRegression
+    x = np.asarray(images, dtype=np.float64)
+    x = x.reshape(x.shape[0], *[d for d in x.shape[1:] if d != 1])
+    if x.ndim != 3 or x.shape[1] % 8 or x.shape[2] % 8:
+        raise ValueError(f'digit_scores needs gray images of shape (n, h, w) with h and w '
+                         f'multiples of 8; got shape {np.shape(images)}.')
+    n, h, w = x.shape
+    x = x.reshape(n, 8, h // 8, 8, w // 8).mean(axis=(2, 4)).reshape(n, 64)
+    if _digit_classifier is None:
+        digits = sk_digits()
+        _digit_classifier = LogisticRegression(max_iter=5000).fit(digits.data / 16,
+                                                                  digits.target)
+    p = _digit_classifier.predict_proba(np.clip(x, 0, 1))
+    marginal = p.mean(axis=0)
+    kl = np.sum(p * (np.log(p + 1e-12) - np.log(marginal + 1e-12)), axis=1)
+    return {'confidence': float(p.max(axis=1).mean()),
+            'classes': int(len(set(p.argmax(axis=1)))),
+            'inception score': float(np.exp(kl.mean()))}
 
 
 # ----------------------------------------------------------------- downloads

@@ -1,11 +1,24 @@
 """MXNet helpers of the course: ``from d2lgan import mxnet as d2l``.
 
-Import this module before MXNet itself: it first restores the NumPy aliases
-that MXNet 1.9.1 needs (see `d2lgan.numpy_compat`).
+Import this module before MXNet itself. It works around two defects of
+MXNet 1.9.1, the last release, before MXNet loads:
+
+* it restores the NumPy aliases MXNet still uses (see `d2lgan.numpy_compat`);
+* it turns MXNet's oneDNN (MKLDNN) kernels off, unless MXNET_MKLDNN_ENABLED
+  is set: their backward pass fails for a transposed convolution with one
+  output channel that follows another one ("could not create a primitive
+  descriptor for a reorder primitive"), which is the last layer of a
+  generator of gray images. MXNet then uses its own CPU kernels, and this
+  module keeps the note MXNet logs about that for every operator
+  ("Storage type fallback detected") out of the notebooks.
 """
+import os
+
 from d2lgan.numpy_compat import restore_numpy_aliases
 
 restore_numpy_aliases()
+os.environ.setdefault('MXNET_MKLDNN_ENABLED', '0')
+os.environ.setdefault('MXNET_STORAGE_FALLBACK_LOG_VERBOSE', '0')
 
 import mxnet as mx  # noqa: E402  (must come after the NumPy fix above)
 from mxnet import autograd, np, npx  # noqa: E402, F401

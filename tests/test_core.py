@@ -196,3 +196,50 @@ def test_animator_scatter_draws_point_clouds_only_when_drawing():
 def test_animator_scatter_rejects_axes_it_does_not_own(index):
     with pytest.raises(ValueError, match='axes 1..1'):
         d2l.Animator(nrows=2).scatter(index, (np.zeros((1, 2)),))
+
+
+def test_load_digits_scales_and_resizes():
+    images = d2l.load_digits(16)
+    assert images.shape == (1797, 16, 16) and images.dtype == np.float32
+    assert images.min() == 0 and images.max() == 1
+    assert d2l.load_digits(8).shape == (1797, 8, 8)
+    with pytest.raises(ValueError, match='integer size of at least 8; got 4'):
+        d2l.load_digits(4)
+
+
+def test_digit_scores_separate_digits_from_noise():
+    real = d2l.digit_scores(d2l.load_digits(16)[:500])
+    assert real['classes'] == 10 and real['inception score'] > 4
+    blank = d2l.digit_scores(np.zeros((100, 1, 16, 16)))
+    assert blank['classes'] == 1 and blank['inception score'] == pytest.approx(1)
+    with pytest.raises(ValueError, match='multiples of 8'):
+        d2l.digit_scores(np.zeros((3, 10, 10)))
+
+
+def test_compare_digit_scores_prints_a_row_per_set(capsys):
+    scores = d2l.compare_digit_scores(real=d2l.load_digits(8)[:200],
+                                      blank=np.zeros((50, 8, 8, 1)))
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ['confidence', 'classes', 'inception', 'score']
+    assert out[1].startswith('real') and out[2].startswith('blank')
+    assert scores['blank']['classes'] == 1
+
+
+def test_image_grid_tiles_row_by_row():
+    images = np.arange(5, dtype=float).reshape(5, 1, 1, 1) * np.ones((5, 2, 3, 1))
+    grid = d2l.image_grid(images, 3)
+    assert grid.shape == (4, 9)
+    assert grid[0, 0] == 0 and grid[0, 3] == 1 and grid[2, 3] == 4 and grid[2, 6] == 0
+
+
+def test_load_image_folder_reads_rgb_images(tmp_path):
+    from PIL import Image
+    (tmp_path / 'a').mkdir()
+    Image.new('RGB', (10, 10), (255, 0, 0)).save(tmp_path / 'a' / 'red.png')
+    Image.new('L', (20, 20), 128).save(tmp_path / 'gray.jpg')
+    images = d2l.load_image_folder(tmp_path, 8)
+    assert images.shape == (2, 8, 8, 3)
+    assert images[0, 0, 0].tolist() == [1, 0, 0]  # sorted by path: a/red.png first
+    assert images[1, 0, 0].tolist() == pytest.approx([128 / 255] * 3)
+    with pytest.raises(ValueError, match='no .png or .jpg images'):
+        d2l.load_image_folder(tmp_path / 'a' / 'none', 8)
