@@ -99,3 +99,15 @@ def test_gan_learned_the_gaussian(track):
     assert untrained > 2.5, 'the untrained generator should be far from the target'
     assert trained < 0.15 * untrained
     assert real < trained, 'the real sample should be the closest to its own distribution'
+
+
+@pytest.mark.parametrize('track', TRACKS)
+def test_dcgan_learned_to_write_digits(track):
+    """A classifier of real digits must find all ten digits in the trained
+    generator's images and rate them far above the untrained generator's."""
+    nb = read('dcgan', track)
+    row = lambda name: cell_output(nb, rf'{name}\s+(\d\.\d+)\s+(\d+)\s+(\d+\.\d+)')
+    trained, untrained = row('trained_G'), row('untrained_G')
+    assert int(trained.group(2)) == 10, 'all ten digits should appear'
+    assert float(trained.group(3)) > 1.5 * float(untrained.group(3))
+    assert float(untrained.group(3)) < 1.2, 'untrained images should look all alike'

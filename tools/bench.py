@@ -6,7 +6,9 @@ is not touched), and reads from it:
 
 * examples/sec: the speed the training cell prints for its last epoch;
 * train wall time: how long the training cell took, drawing included;
-* distance: the Frechet distance of the trained generator to the target.
+* quality: what the section measures of its trained generator, the
+  Frechet distance to the target for gan (lower is better), the Inception
+  score of a digit classifier for dcgan (higher is better).
 
 Each notebook runs --repeat times; the table shows the median and the range.
 For comparison it also runs tools/baseline.py as often, in the same
@@ -35,7 +37,7 @@ FRAMEWORK = {'mxnet': 'MXNet', 'pytorch': 'PyTorch', 'tensorflow': 'TensorFlow'}
 # speed-up the course aims for), for the book's code on this machine.
 BOOK = {'gan': {'mxnet': (1400, 15, 2), 'pytorch': (4500, 10, 2), 'tensorflow': (320, 86, 5)}}
 SPEED = re.compile(r'(\d+(?:\.\d+)?) examples/sec')
-DISTANCE = re.compile(r'^trained_G\s.*\s(\d+\.\d+)$', re.M)
+QUALITY = re.compile(r'^trained_G\s.*\s(\d+\.\d+)$', re.M)  # last number of the row
 
 
 def cell_seconds(cell):
@@ -61,8 +63,8 @@ def run_once(section, track):
         if m := SPEED.search(text):
             result['speed'] = float(m.group(1))
             result['train'] = cell_seconds(cell)
-        if m := DISTANCE.search(text):
-            result['distance'] = float(m.group(1))
+        if m := QUALITY.search(text):
+            result['quality'] = float(m.group(1))
     return result
 
 
@@ -95,14 +97,14 @@ def print_table(head, rows):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description='Benchmark the training runs of the notebooks.')
-    ap.add_argument('sections', nargs='*', help='default: all sections with book figures')
+    ap.add_argument('sections', nargs='*', help='default: all sections')
     ap.add_argument('--repeat', type=int, default=3)
     args = ap.parse_args(argv)
-    sections = args.sections or [s for s in nbsource.sections() if s in BOOK]
+    sections = nbsource.sections(args.sections)
     for section in sections:
         print(f'\n## {section}: median of {args.repeat} runs (range)\n')
         head = ['framework', 'examples/sec', 'baseline', 'book', 'speed-up (goal)',
-                'train (s)', 'baseline (s)', 'book (s)', 'distance']
+                'train (s)', 'baseline (s)', 'book (s)', 'quality']
         rows = []
         for track in nbsource.TRACKS:
             runs = [run_once(section, track) for _ in range(args.repeat)]
@@ -118,9 +120,11 @@ def main(argv=None):
                          summary([r['train'] for r in runs], '{:.1f}'),
                          summary([b['train'] for b in base], '{:.1f}'),
                          f'{book_time}' if book_time else '-',
-                         summary([r.get('distance', float('nan')) for r in runs], '{:.3f}')])
+                         summary([r.get('quality', float('nan')) for r in runs], '{:.3f}')])
             print(f'  ran {track}: notebook and baseline {args.repeat}x each', file=sys.stderr)
         print_table(head, rows)
+        speeds = [float(r[1].split()[0]) for r in rows]
+        print(f'\nfastest / slowest framework: {max(speeds) / min(speeds):.1f}x')
         print('\nspeed-up: median speed over the median of the baseline measured now / over '
               'the book\'s figure.\nSpeeds are of the last epoch; times are of all epochs, '
               'drawing included.')
