@@ -1,8 +1,36 @@
-"""Shared test set-up: draw with the headless Agg backend in this process.
+"""Shared test set-up and helpers.
 
-Notebook kernels started by the tests are separate processes and keep
-Jupyter's inline backend, so the notebooks still produce their figures.
+This process draws with the headless Agg backend. Notebook kernels started
+by the tests are separate processes and keep Jupyter's inline backend, so
+the notebooks still produce their figures.
 """
+import contextlib
+
 import matplotlib
+from jupyter_client.manager import start_new_kernel
 
 matplotlib.use('Agg')
+
+
+@contextlib.contextmanager
+def kernel(cwd=None):
+    """A fresh Python kernel of this environment, shut down afterwards."""
+    km, kc = start_new_kernel(kernel_name='python3', cwd=cwd)
+    try:
+        yield kc
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def execute(kc, code, timeout=600):
+    """Run code in the kernel; return the iopub messages it caused, up to idle."""
+    msg_id = kc.execute(code)
+    messages = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if msg['parent_header'].get('msg_id') != msg_id:
+            continue
+        if msg['msg_type'] == 'status' and msg['content']['execution_state'] == 'idle':
+            return messages
+        messages.append(msg)

@@ -6,7 +6,7 @@ outputs, and with exactly one figure per Animator.
 """
 import nbformat
 import pytest
-from jupyter_client.manager import start_new_kernel
+from conftest import execute, kernel
 from nbclient import NotebookClient
 
 TRAIN = """\
@@ -20,24 +20,8 @@ print('trained')
 
 def run_in_kernel(*cells):
     """Execute cells in a fresh kernel; return the iopub messages of each."""
-    km, kc = start_new_kernel(kernel_name='python3')
-    try:
-        results = []
-        for code in cells:
-            msg_id = kc.execute(code)
-            msgs = []
-            while True:
-                msg = kc.get_iopub_msg(timeout=60)
-                if msg['parent_header'].get('msg_id') != msg_id:
-                    continue
-                if msg['msg_type'] == 'status' and msg['content']['execution_state'] == 'idle':
-                    break
-                msgs.append(msg)
-            results.append(msgs)
-        return results
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+    with kernel() as kc:
+        return [execute(kc, code, timeout=60) for code in cells]
 
 
 @pytest.fixture(scope='module')

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client.manager import start_new_kernel
+from conftest import execute, kernel
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'tools'))
@@ -37,15 +37,9 @@ def run_cells(kc, cells):
     """Execute cells; return each cell's outputs as comparable strings."""
     results = []
     for code in cells:
-        msg_id = kc.execute(code)
         outputs = []
-        while True:
-            msg = kc.get_iopub_msg(timeout=600)
-            if msg['parent_header'].get('msg_id') != msg_id:
-                continue
+        for msg in execute(kc, code):
             kind, content = msg['msg_type'], msg['content']
-            if kind == 'status' and content['execution_state'] == 'idle':
-                break
             if kind == 'error':
                 raise AssertionError('\n'.join(content['traceback']))
             if kind == 'stream':
@@ -64,22 +58,14 @@ def run_cells(kc, cells):
 def test_running_a_notebook_twice_gives_the_same_outputs(path):
     nb = nbformat.read(path, as_version=4)
     cells = [c.source for c in nb.cells if c.cell_type == 'code']
-    km, kc = start_new_kernel(kernel_name='python3', cwd=str(path.parent))
-    try:
+    with kernel(cwd=str(path.parent)) as kc:
         first = run_cells(kc, cells)
         second = run_cells(kc, cells)
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
     for i, (a, b) in enumerate(zip(first, second)):
         assert a == b, f'{path.name}: code cell {i} prints something else the second time'
 
 
 def test_the_check_catches_output_that_drifts_between_runs(tmp_path):
     cells = ['import random', 'print(random.random())']
-    km, kc = start_new_kernel(kernel_name='python3', cwd=str(tmp_path))
-    try:
+    with kernel(cwd=str(tmp_path)) as kc:
         assert run_cells(kc, cells) != run_cells(kc, cells)
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
