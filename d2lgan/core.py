@@ -22,12 +22,17 @@ from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
 __all__ = [
-    'DATA_HUB', 'DATA_URL', 'DownloadError', 'UnsafeArchiveError', 'compare_digit_scores',
-    'digit_scores', 'image_grid', 'load_digits', 'load_image_folder',
-    'Accumulator', 'Animator', 'ArrayLoader', 'Timer', 'compare_gaussians', 'download',
-    'download_extract', 'frechet_distance', 'gaussian_stats', 'plot', 'plt',
-    'seed_python_numpy',
-    'set_axes', 'set_figsize', 'show_images', 'use_svg_display',
+    # plotting
+    'Animator', 'image_grid', 'plot', 'plt', 'set_axes', 'set_figsize', 'show_images',
+    'use_svg_display',
+    # timing, counting, batching, seeding
+    'Accumulator', 'ArrayLoader', 'Timer', 'seed_python_numpy',
+    # measuring what a generator learned
+    'compare_digit_scores', 'compare_gaussians', 'digit_scores', 'frechet_distance',
+    'gaussian_stats',
+    # data
+    'DATA_HUB', 'DATA_URL', 'DownloadError', 'UnsafeArchiveError', 'check_archive',
+    'default_data_folder', 'download', 'download_extract', 'load_digits', 'load_image_folder',
 ]
 
 DEFAULT_FMTS = ('-', 'm--', 'g-.', 'r:')
