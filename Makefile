@@ -43,7 +43,7 @@ test: $(STAMP) lint
 lint: $(STAMP)
 	$(BIN)/ruff check d2lgan tests tools notebooks
 
-# Authors: rebuild the notebooks from notebooks/src/*.md, run them, and copy
+# Authors: rebuild the notebooks from sections/*.md, run them, and copy
 # their #@save functions into d2lgan.  `make notebooks SECTIONS=gan` for one.
 notebooks: $(STAMP)
 	$(BIN)/python tools/nbsource.py build $(SECTIONS)

@@ -61,7 +61,7 @@ def reproducible(seed=0, threads=1):
     mx.random.seed(seed)
 
 
-# ---- Saved from the notebooks: edit notebooks/src/*.md, then `make lib` ----
+# ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----
 # From notebooks/mxnet/gan.ipynb
 def update_D(X, Z, net_D, net_G, loss, trainer_D):
     """Update the discriminator on real examples X and noise Z."""

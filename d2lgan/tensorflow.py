@@ -90,7 +90,7 @@ def reproducible(seed=0, threads=1):
                     f'restart the kernel.') from e
 
 
-# ---- Saved from the notebooks: edit notebooks/src/*.md, then `make lib` ----
+# ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----
 # From notebooks/tensorflow/gan.ipynb
 @tf.function
 def update_D(X, Z, net_D, net_G, loss, optimizer_D):

@@ -37,7 +37,7 @@ def reproducible(seed=0, threads=1):
     torch.set_num_threads(threads)
 
 
-# ---- Saved from the notebooks: edit notebooks/src/*.md, then `make lib` ----
+# ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----
 # From notebooks/pytorch/gan.ipynb
 def update_D(X, Z, net_D, net_G, loss, trainer_D):
     """Update the discriminator on real examples X and noise Z."""

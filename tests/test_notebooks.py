@@ -25,7 +25,7 @@ def read(section, track):
 
 
 def test_every_section_exists_in_every_track():
-    assert SECTIONS, 'no sections under notebooks/src'
+    assert SECTIONS, 'no sections under sections'
     for track in TRACKS:
         found = sorted(p.stem for p in (ROOT / 'notebooks' / track).glob('*.ipynb'))
         assert found == SECTIONS, f'notebooks/{track} has {found}, sources are {SECTIONS}'

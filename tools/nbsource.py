@@ -1,6 +1,6 @@
 """Build the three tracks of each section from one plain-text source.
 
-A section's source is ``notebooks/src/<section>.md``: Markdown prose, written
+A section's source is ``sections/<section>.md``: Markdown prose, written
 once, with its code in fenced blocks. A block fenced as ``mxnet``,
 ``pytorch`` or ``tensorflow`` holds that track's code; the three versions of
 one step stand next to each other (only blank lines between them) and become
@@ -28,10 +28,10 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / 'notebooks'
-SOURCES = NOTEBOOKS / 'src'
+SOURCES = ROOT / 'sections'
 TRACKS = {'mxnet': 'mxnet', 'pytorch': 'torch', 'tensorflow': 'tensorflow'}
 SAVE_MARK = '#@save'
-LIB_BEGIN = '# ---- Saved from the notebooks: edit notebooks/src/*.md, then `make lib` ----'
+LIB_BEGIN = '# ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----'
 LIB_END = '# ---- End of saved code ----'
 KERNELSPEC = {'name': 'd2lgan', 'display_name': 'Python 3 (d2lgan)',
               'language': 'python'}  # installed into .venv by `make kernel`
@@ -121,7 +121,7 @@ def sections(names=None):
     found = sorted(p.stem for p in SOURCES.glob('*.md'))
     for name in names or []:
         if name not in found:
-            raise SystemExit(f'no source notebooks/src/{name}.md (have: {", ".join(found)})')
+            raise SystemExit(f'no source sections/{name}.md (have: {", ".join(found)})')
     return names or found
 
 
@@ -190,7 +190,7 @@ def check():
             nb = nbformat.read(path, as_version=4)
             if [(c.cell_type, c.source) for c in nb.cells] != cell_sources(cells, track):
                 problems.append(f'{path.relative_to(ROOT)} differs from '
-                                f'notebooks/src/{section}.md')
+                                f'sections/{section}.md')
     return problems
 
 
