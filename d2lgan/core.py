@@ -38,6 +38,11 @@ __all__ = [
 DEFAULT_FMTS = ('-', 'm--', 'g-.', 'r:')
 
 
+def _is_int(value):
+    """True for Python and NumPy integers, but not for bools."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
 # ---------------------------------------------------------------- plotting
 def use_svg_display():
     """Show figures as SVG in Jupyter, and make that SVG the same on every run.
@@ -120,7 +125,7 @@ def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
     with values in [0, 1]."""
     imgs = list(imgs)
     for what, n in (('num_rows', num_rows), ('num_cols', num_cols)):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
+        if not _is_int(n) or n <= 0:
             raise ValueError(f'show_images needs a positive integer {what}; got {n!r}.')
     if len(imgs) > num_rows * num_cols:
         raise ValueError(f'show_images got {len(imgs)} images for a {num_rows}x{num_cols} '
@@ -162,7 +167,7 @@ class Animator:
                  ylim=None, xscale='linear', yscale='linear', fmts=DEFAULT_FMTS,
                  nrows=1, ncols=1, figsize=(3.5, 2.5), min_interval=0.5):
         for what, n in (('nrows', nrows), ('ncols', ncols)):
-            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
+            if not _is_int(n) or n <= 0:
                 raise ValueError(f'Animator needs a positive integer {what}; got {n!r}.')
         _check_figsize(figsize, 'Animator')
         if isinstance(legend, str):
@@ -368,8 +373,7 @@ class ArrayLoader:
         if lengths[0] == 0:
             raise ValueError('load_array got empty arrays: there is nothing '
                              'to iterate over.')
-        if isinstance(batch_size, bool) or not isinstance(
-                batch_size, (int, np.integer)) or batch_size <= 0:
+        if not _is_int(batch_size) or batch_size <= 0:
             raise ValueError(f'batch_size must be a positive integer; got '
                              f'{batch_size!r}.')
         self.arrays, self.batch_size = arrays, int(batch_size)
@@ -401,7 +405,7 @@ def device_helpers(cpu, gpu, num_gpus):
         Asking for a GPU beyond the first on a machine that lacks it falls
         back to the CPU with a warning, once per GPU index.
         """
-        if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or i < 0:
+        if not _is_int(i) or i < 0:
             raise ValueError(f'try_gpu needs a GPU index 0, 1, 2, ...; got {i!r}.')
         n = num_gpus()
         if n >= i + 1:
@@ -489,7 +493,7 @@ def load_digits(size=16):
     """
     from scipy.ndimage import zoom
     from sklearn.datasets import load_digits as sk_digits
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 8:
+    if not _is_int(size) or size < 8:
         raise ValueError(f'load_digits needs an integer size of at least 8; got {size!r}.')
     images = sk_digits().images.astype(np.float32) / 16
     if size != 8:
