@@ -34,6 +34,7 @@ BAD_INPUTS = [
     ('batch_size 0', lambda: d2l.ArrayLoader((pts,), 0), ValueError,
      'batch_size must be a positive integer; got 0'),
     ('batch_size negative', lambda: d2l.ArrayLoader((pts,), -3), ValueError, 'got -3'),
+    ('batch_size -1', lambda: d2l.ArrayLoader((pts,), -1), ValueError, 'got -1'),
     ('batch_size a float', lambda: d2l.ArrayLoader((pts,), 2.5), ValueError, 'got 2.5'),
     ('batch_size a string', lambda: d2l.ArrayLoader((pts,), '8'), ValueError, "got '8'"),
     ('batch_size a bool', lambda: d2l.ArrayLoader((pts,), True), ValueError, 'got True'),

@@ -62,20 +62,6 @@ def test_array_loader_shuffles_reproducibly_and_not_when_testing():
     assert (ordered == X).all()
 
 
-@pytest.mark.parametrize('arrays, batch_size, message', [
-    ((np.zeros(3), np.zeros(4)), 2, r'one length .* got lengths \[3, 4\]'),
-    ((), 2, 'at least one array'),
-    ((np.zeros(0),), 2, 'empty arrays'),
-    ((np.zeros(3),), 0, 'positive integer; got 0'),
-    ((np.zeros(3),), -1, 'positive integer; got -1'),
-    ((np.zeros(3),), 2.5, 'positive integer; got 2.5'),
-    ((np.zeros(3),), True, 'positive integer; got True'),
-])
-def test_array_loader_rejects_bad_input(arrays, batch_size, message):
-    with pytest.raises(ValueError, match=message):
-        d2l.ArrayLoader(arrays, batch_size)
-
-
 def test_gaussian_stats():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(20000, 2)) @ np.array([[1, 2], [-0.1, 0.5]]) + [1, 2]
