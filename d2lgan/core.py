@@ -250,7 +250,7 @@ class Animator:
         """Redraw the series on the first axes."""
         ax = self.axes[0]
         ax.cla()
-        for x, y, fmt in zip(self.X or [], self.Y or [], self.fmts * 8):
+        for x, y, fmt in zip(self.X or [], self.Y or [], self.fmts * len(self.Y or [])):
             ax.plot(x, y, fmt)
         self.config_axes()
         for i, (point_sets, legend) in self.clouds.items():
@@ -267,11 +267,8 @@ class Animator:
             self._live.update(_EMPTY, raw=True)
             self._shell.events.unregister('post_run_cell', self._on_cell_end)
             self._live = None
-        try:
-            from IPython.display import display
-        except ImportError:
-            return
         if _in_kernel():
+            from IPython.display import display
             display(self.fig)
 
     def _start_live_view(self):
