@@ -23,11 +23,7 @@ import re
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nbsource  # noqa: E402
@@ -51,13 +47,9 @@ def cell_seconds(cell):
 
 
 def run_once(section, track):
-    path = nbsource.notebook_path(section, track)
-    nb = nbformat.read(path, as_version=4)
-    tic = time.perf_counter()
-    NotebookClient(nb, timeout=1800, record_timing=True,
-                   resources={'metadata': {'path': str(path.parent)}}).execute()
-    total = time.perf_counter() - tic
-    result = {'notebook': total}
+    nb = nbsource.run_notebook(nbsource.notebook_path(section, track), timeout=1800,
+                               record_timing=True)
+    result = {}
     for cell in nb.cells:
         text = ''.join(o.get('text', '') for o in cell.get('outputs', []))
         if m := SPEED.search(text):

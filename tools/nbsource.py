@@ -159,15 +159,24 @@ def build(section):
         print(f'wrote {path.relative_to(ROOT)}')
 
 
+def run_notebook(path, timeout=1200, **options):
+    """Execute the notebook at `path` top to bottom in a fresh course kernel,
+    in the notebook's folder; return it with its outputs (the file is left
+    alone). `options` go to nbclient.NotebookClient."""
+    from nbclient import NotebookClient
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=timeout, kernel_name=KERNELSPEC['name'],
+                   resources={'metadata': {'path': str(Path(path).parent)}},
+                   **options).execute()
+    return nb
+
+
 def execute(section, timeout=1200):
     """Run every track of a section top to bottom and store the outputs."""
-    from nbclient import NotebookClient
     for track in TRACKS:
         path = notebook_path(section, track)
-        nb = nbformat.read(path, as_version=4)
         tic = time.perf_counter()
-        NotebookClient(nb, timeout=timeout, kernel_name=KERNELSPEC['name'],
-                       resources={'metadata': {'path': str(path.parent)}}).execute()
+        nb = run_notebook(path, timeout)
         nb.metadata.pop('widgets', None)
         for cell in nb.cells:
             cell.metadata.pop('execution', None)
