@@ -28,20 +28,52 @@ def test_every_section_exists_in_every_track():
     assert SECTIONS, 'no sections under sections'
     for track in TRACKS:
         found = sorted(p.stem for p in (ROOT / 'notebooks' / track).glob('*.ipynb'))
-        assert found == SECTIONS, f'notebooks/{track} has {found}, sources are {SECTIONS}'
+        assert found == sorted(SECTIONS), f'notebooks/{track} has {found}, sources are {SECTIONS}'
+
+
+def test_every_section_has_a_place_in_the_course():
+    missing = sorted(set(SECTIONS) - set(nbsource.COURSE))
+    assert not missing, f'add {missing} to COURSE in tools/nbsource.py'
 
 
 @pytest.mark.parametrize('section', SECTIONS)
 def test_tracks_are_parallel(section):
-    """Markdown identical; code cells one to one, in the same places."""
-    nbs = {t: read(section, t) for t in TRACKS}
-    layouts = {t: [c.cell_type for c in nb.cells] for t, nb in nbs.items()}
-    first = TRACKS[0]
-    for t in TRACKS[1:]:
-        assert layouts[t] == layouts[first], f'{section}: {t} and {first} differ in cell layout'
-        for i, (a, b) in enumerate(zip(nbs[first].cells, nbs[t].cells)):
-            if a.cell_type == 'markdown':
-                assert a.source == b.source, f'{section}: markdown cell {i} differs in {t}'
+    """Markdown identical; code cells one to one, in the same places.
+    The website pairs cells with the same function (tools/website.py)."""
+    pairs = nbsource.paired_cells(section)
+    assert len(pairs) == len(read(section, TRACKS[0]).cells)
+
+
+def _write_tracks(folder, cells_per_track):
+    for track, cells in cells_per_track.items():
+        nb = nbformat.v4.new_notebook()
+        for kind, src in cells:
+            new = nbformat.v4.new_markdown_cell if kind == 'md' else nbformat.v4.new_code_cell
+            nb.cells.append(new(src))
+        (folder / track).mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / track / 'demo.ipynb')
+
+
+@pytest.mark.parametrize('change, message', [
+    (lambda cells: cells[:-1], "cell 3: the tracks have different numbers of cells"),
+    (lambda cells: [('md', '# Demo'), ('md', 'x = 1'), cells[2]],
+     "cell 2: mxnet has a code cell ('x = 1') where tensorflow has a markdown cell"),
+    (lambda cells: [('md', '# Demo!'), *cells[1:]],
+     "cell 1: the Markdown differs between mxnet and tensorflow ('# Demo')"),
+])
+def test_tracks_that_do_not_line_up_are_named(tmp_path, change, message):
+    cells = [('md', '# Demo'), ('code', 'x = 1'), ('code', 'print(x)')]
+    _write_tracks(tmp_path, {'mxnet': cells, 'pytorch': cells, 'tensorflow': change(cells)})
+    with pytest.raises(nbsource.ParityError) as err:
+        nbsource.paired_cells('demo', tmp_path)
+    assert "section 'demo', " + message in str(err.value)
+
+
+def test_a_missing_track_is_named(tmp_path):
+    _write_tracks(tmp_path, {'mxnet': [('md', '# Demo')], 'pytorch': [('md', '# Demo')]})
+    missing = r"section 'demo': .*tensorflow.demo\.ipynb is missing"
+    with pytest.raises(nbsource.ParityError, match=missing):
+        nbsource.paired_cells('demo', tmp_path)
 
 
 def test_notebooks_match_their_sources():

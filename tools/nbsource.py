@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / 'notebooks'
 SOURCES = ROOT / 'sections'
 TRACKS = {'mxnet': 'mxnet', 'pytorch': 'torch', 'tensorflow': 'tensorflow'}
+# The sections in the order a reader takes them (the website follows it).
+COURSE = ['gan', 'dcgan']
 SAVE_MARK = '#@save'
 LIB_BEGIN = '# ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----'
 LIB_END = '# ---- End of saved code ----'
@@ -117,12 +119,13 @@ def parse(path):
 
 
 def sections(names=None):
-    """The sections to work on: all sources, or those named."""
+    """The sections to work on, in course order (COURSE): all, or those named."""
     found = sorted(p.stem for p in SOURCES.glob('*.md'))
     for name in names or []:
         if name not in found:
             raise SystemExit(f'no source sections/{name}.md (have: {", ".join(found)})')
-    return names or found
+    ordered = [s for s in COURSE if s in found] + [s for s in found if s not in COURSE]
+    return [s for s in ordered if s in names] if names else ordered
 
 
 def notebook_path(section, track):
@@ -132,6 +135,56 @@ def notebook_path(section, track):
 def cell_sources(cells, track):
     """(cell_type, source) pairs of one track."""
     return [(kind, body if kind == 'markdown' else body[track]) for kind, body in cells]
+
+
+class ParityError(SourceError):
+    """The three notebooks of a section do not line up cell for cell."""
+
+
+def _first_line(cell):
+    line = next((ln for ln in cell.source.splitlines() if ln.strip()), '')
+    return line if len(line) <= 60 else line[:57] + '...'
+
+
+def paired_cells(section, folder=None):
+    """The cells of a section's three notebooks, side by side.
+
+    Returns a list with one ``(cell_type, {track: cell})`` entry per cell.
+    The tracks must be parallel: the same number of cells, code where the
+    others have code, and identical Markdown. Otherwise ``ParityError`` names
+    the section, the cell (counted from 1) and what differs. The test suite
+    and the website (tools/website.py) both rely on this one rule.
+    """
+    folder = Path(folder) if folder else NOTEBOOKS
+    nbs = {}
+    for track in TRACKS:
+        path = folder / track / f'{section}.ipynb'
+        if not path.exists():
+            raise ParityError(f'section {section!r}: {path} is missing; every section '
+                              f'needs a notebook in each of {", ".join(TRACKS)}')
+        nbs[track] = nbformat.read(path, as_version=4).cells
+    first, *others = TRACKS
+    pairs = []
+    for i in range(max(len(cells) for cells in nbs.values())):
+        here = {t: nbs[t][i] for t in TRACKS if i < len(nbs[t])}
+        where = f'section {section!r}, cell {i + 1}'
+        if len(here) < len(TRACKS):
+            lengths = ', '.join(f'{t} has {len(nbs[t])}' for t in TRACKS)
+            raise ParityError(f'{where}: the tracks have different numbers of cells '
+                              f'({lengths}); rebuild them with `make notebooks`')
+        ref = here[first]
+        for t in others:
+            cell = here[t]
+            if cell.cell_type != ref.cell_type:
+                raise ParityError(f'{where}: {first} has a {ref.cell_type} cell '
+                                  f'({_first_line(ref)!r}) where {t} has a '
+                                  f'{cell.cell_type} cell ({_first_line(cell)!r})')
+            if ref.cell_type == 'markdown' and cell.source != ref.source:
+                raise ParityError(f'{where}: the Markdown differs between {first} and '
+                                  f'{t} ({_first_line(ref)!r}); prose must be the same '
+                                  f'in every track')
+        pairs.append((ref.cell_type, here))
+    return pairs
 
 
 def build(section):
