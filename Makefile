@@ -16,7 +16,7 @@ NBVAL ?= --nbval
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: lab test lint notebooks lib bench clean
+.PHONY: lab test lint browser html notebooks lib bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,13 +35,33 @@ ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_ARGS) $(LAB_ARGS) notebooks/
 
-test: $(STAMP) lint
+test: $(STAMP) lint browser
 	$(BIN)/python tools/nbsource.py check
 	$(BIN)/python -m pytest -p no:cacheprovider tests notebooks \
 		$(NBVAL) --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lint: $(STAMP)
-	$(BIN)/ruff check d2lgan tests tools notebooks
+	$(BIN)/ruff check d2lgan tests tools site notebooks
+
+# The website's tests run in a real Chromium: the system's, or the one named
+# by D2LGAN_BROWSER. As root on Debian/Ubuntu, install it if it is missing.
+browser:
+	@if [ -n "$$D2LGAN_BROWSER" ] || command -v chromium || command -v chromium-browser \
+		|| command -v google-chrome; then exit 0; fi >/dev/null; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Chromium for the website tests (apt-get install chromium)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	else \
+		echo "The website tests need Chromium: install it (e.g. sudo apt-get install" \
+			"chromium) or set D2LGAN_BROWSER=/path/to/chrome, then run make test again." >&2; \
+		exit 1; \
+	fi
+
+# The course as a static website in _build/html/ (open _build/html/index.html),
+# built from the committed notebooks without running them.
+html: $(STAMP)
+	$(BIN)/python tools/website.py
 
 # Authors: rebuild the notebooks from sections/*.md, run them, and copy
 # their #@save functions into d2lgan.  `make notebooks SECTIONS=gan` for one.

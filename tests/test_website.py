@@ -1,0 +1,222 @@
+"""The course website (tools/website.py), built from the committed notebooks
+and checked in a real headless Chromium, opened from the file system with
+every network request refused.
+
+The browser is Chromium from the system (Debian: `apt-get install chromium`,
+which `make test` does when it can), or the one named by $D2LGAN_BROWSER.
+"""
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / 'tools'))
+import nbsource  # noqa: E402
+import website  # noqa: E402
+
+LABELS = list(website.LABELS.values())
+
+
+def find_browser():
+    named = os.environ.get('D2LGAN_BROWSER')
+    if named:
+        if not Path(named).exists():
+            pytest.fail(f'D2LGAN_BROWSER={named} does not exist; point it at a Chromium '
+                        f'or Chrome executable')
+        return named
+    for name in ('chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'):
+        if shutil.which(name):
+            return shutil.which(name)
+    pytest.fail('no Chromium found for the website tests: install it (Debian/Ubuntu: '
+                'apt-get install chromium; `make test` does this when run as root) '
+                'or set D2LGAN_BROWSER to a Chromium or Chrome executable')
+
+
+@pytest.fixture(scope='module')
+def site(tmp_path_factory):
+    """The website, built once for this module; returns its folder."""
+    out = tmp_path_factory.mktemp('html')
+    website.build(out, tmp_path_factory.mktemp('staging'))
+    return out
+
+
+@pytest.fixture(scope='module')
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=find_browser())
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """A browser context (its own local storage) that records every console
+    error, script error, failed load and attempt to reach the network."""
+
+    def __init__(self, browser, site):
+        self.site = site
+        self.context = browser.new_context(viewport={'width': 1400, 'height': 900})
+        self.problems = []
+        self.context.route('**/*', self._only_files)
+        self.page = self.context.new_page()
+        self.page.on('console', self._console)
+        self.page.on('pageerror', lambda e: self.problems.append(f'script error: {e}'))
+        self.page.on('requestfailed', lambda r: self.problems.append(f'failed to load {r.url}'))
+
+    def _only_files(self, route):
+        if route.request.url.startswith('file://'):
+            route.continue_()
+        else:
+            self.problems.append(f'network request to {route.request.url}')
+            route.abort()
+
+    def _console(self, message):
+        if message.type in ('error', 'warning'):
+            self.problems.append(f'console {message.type}: {message.text}')
+
+    def open(self, name, query=''):
+        self.page.goto((self.site / name).as_uri() + query)
+        self.page.wait_for_load_state('load')
+        if self.page.locator('.math').count():
+            self.page.wait_for_function('window.MathJax?.startup?.promise')
+            self.page.evaluate('MathJax.startup.promise.then(() => true)')  # typeset
+        return self.page
+
+    def selected(self):
+        """The label of the shown tab of each tab set, in page order."""
+        return self.page.eval_on_selector_all(
+            '.sd-tab-set',
+            'sets => sets.map(s => s.querySelector("input:checked + label").innerText)')
+
+
+@pytest.fixture
+def visit(browser, site):
+    v = Visit(browser, site)
+    yield v
+    v.context.close()
+    assert v.problems == []
+
+
+def test_index_lists_the_sections_in_course_order(visit):
+    page = visit.open('index.html')
+    links = page.eval_on_selector_all('article a.reference.internal',
+                                      'links => links.map(a => a.getAttribute("href"))')
+    pages = [link.split('#')[0] for link in links if link.endswith('.html')]
+    assert pages == [f'{s}.html' for s in nbsource.sections()]
+
+
+@pytest.mark.parametrize('section', nbsource.sections())
+def test_every_code_cell_has_all_three_frameworks(visit, section):
+    page = visit.open(f'{section}.html')
+    sets = page.eval_on_selector_all(
+        '.sd-tab-set', 'sets => sets.map(s => [...s.querySelectorAll(":scope > label")]'
+                       '.map(l => l.innerText))')
+    assert sets and all(labels == LABELS for labels in sets)
+    assert set(visit.selected()) == {'PyTorch'}  # the default
+
+
+def test_choosing_a_tab_switches_every_cell_and_later_pages(visit):
+    first, second = nbsource.sections()[:2]
+    page = visit.open(f'{first}.html')
+    n = page.locator('.sd-tab-set').count()
+    page.locator('.sd-tab-set').nth(n // 2).get_by_text('TensorFlow', exact=True).click()
+    assert visit.selected() == ['TensorFlow'] * n
+    # Only the chosen framework's cells are visible.
+    visible = page.eval_on_selector_all(
+        '.sd-tab-content', 'cs => cs.filter(c => c.offsetParent !== null).length')
+    assert visible == n
+    visit.open(f'{second}.html')
+    assert set(visit.selected()) == {'TensorFlow'}
+    visit.open(f'{first}.html')  # remembered when coming back
+    assert set(visit.selected()) == {'TensorFlow'}
+
+
+def test_a_url_parameter_preselects_a_framework(visit):
+    visit.open('gan.html', '?framework=mxnet')
+    assert set(visit.selected()) == {'MXNet'}
+    visit.open('dcgan.html')
+    assert set(visit.selected()) == {'MXNet'}
+
+
+def column_boxes(page):
+    """For each tab set, the boxes of its shown contents."""
+    return page.eval_on_selector_all('.sd-tab-set', '''sets => sets.map(s =>
+        [...s.querySelectorAll(":scope > .sd-tab-content")]
+            .filter(c => c.offsetParent !== null)
+            .map(c => { const r = c.getBoundingClientRect();
+                        return [r.left, r.top, r.width]; }))''')
+
+
+def test_side_by_side_shows_three_aligned_columns(visit):
+    page = visit.open('dcgan.html')
+    assert all(len(boxes) == 1 for boxes in column_boxes(page))
+    page.get_by_role('button', name='Side by side').click()
+    for boxes in column_boxes(page):
+        assert len(boxes) == 3
+        (x1, y1, w1), (x2, y2, w2), (x3, y3, w3) = boxes
+        assert y1 == y2 == y3, 'the columns of a cell start at the same height'
+        assert x1 + w1 <= x2 and x2 + w2 <= x3, 'the columns stand side by side'
+        assert min(w1, w2, w3) > 250
+    # Code that is the same in every framework stands once, outside the columns.
+    shared = page.eval_on_selector_all(
+        'article div.highlight-python', 'bs => bs.filter(b => !b.closest(".sd-tab-set")).length')
+    assert shared >= 1
+    # The view is remembered on other pages, and can be switched back.
+    page = visit.open('gan.html')
+    assert all(len(boxes) == 3 for boxes in column_boxes(page))
+    page.get_by_role('button', name='Tabs').click()
+    assert all(len(boxes) == 1 for boxes in column_boxes(page))
+    page = visit.open('gan.html', '?view=columns')
+    assert all(len(boxes) == 3 for boxes in column_boxes(page))
+
+
+@pytest.mark.parametrize('section', nbsource.sections())
+def test_figures_load(visit, section):
+    page = visit.open(f'{section}.html')
+    page.get_by_role('button', name='Side by side').click()  # every framework's figures shown
+    images = page.eval_on_selector_all(
+        'article img', 'imgs => imgs.map(i => [i.getAttribute("src"), i.complete, i.naturalWidth])')
+    assert len(images) >= 6
+    broken = [src for src, complete, width in images if not (complete and width > 0)]
+    assert broken == []
+
+
+@pytest.mark.parametrize('section', nbsource.sections())
+def test_math_is_rendered(visit, section):
+    page = visit.open(f'{section}.html')
+    math = page.eval_on_selector_all('.math', '''ms => ms.map(m => [
+        m.querySelector("mjx-container svg") !== null,
+        m.querySelector("[data-mjx-error], mjx-merror") !== null,
+        m.innerText.includes("\\\\(") || m.innerText.includes("\\\\[")])''')
+    assert math, 'the page has no math'
+    assert all(svg and not error and not raw for svg, error, raw in math)
+
+
+def test_tracks_that_do_not_line_up_stop_the_build(tmp_path, capsys, monkeypatch):
+    for track, code in (('mxnet', 'x = 1'), ('pytorch', 'x = 1'), ('tensorflow', None)):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell('# Demo')]
+        if code:
+            nb.cells.append(nbformat.v4.new_code_cell(code))
+        (tmp_path / 'nbs' / track).mkdir(parents=True)
+        nbformat.write(nb, tmp_path / 'nbs' / track / 'demo.ipynb')
+    with pytest.raises(nbsource.ParityError, match="section 'demo', cell 2: .*tensorflow has 1"):
+        website.build(tmp_path / 'html', tmp_path / 'staging', folder=tmp_path / 'nbs',
+                      sections=['demo'])
+    assert not (tmp_path / 'html').exists()
+
+
+def test_a_cell_that_is_the_same_everywhere_is_shown_once(tmp_path):
+    page = website.Page('demo', tmp_path)
+    same = {t: nbformat.v4.new_code_cell('print(1)') for t in nbsource.TRACKS}
+    for cell in same.values():
+        cell.outputs = [nbformat.v4.new_output('stream', name='stdout', text='1\n')]
+    page.add_code(same, 1)
+    assert 'tab-set' not in page.text() and page.text().count('print(1)') == 1
+    same['mxnet'].outputs[0].text = '2\n'  # same code, other result: outputs as tabs
+    page.add_code(same, 2)
+    assert page.text().count('{tab-set}') == 1 and page.text().count('print(1)') == 2

@@ -1,0 +1,237 @@
+"""Build the course website from the committed, executed notebooks.
+
+    python tools/website.py [--out _build/html]      (or: make html)
+
+Each section becomes one page. Prose and math appear once; each code cell
+appears with its outputs in all three frameworks, as synced tabs
+(MXNet | PyTorch | TensorFlow), and a "side by side" switch on every page
+shows the three tracks in aligned columns instead. Nothing is executed: the
+outputs are the ones committed in notebooks/.
+
+The heavy lifting is done by well-kept tools: Sphinx builds the site,
+myst-parser reads Markdown with math, sphinx-design draws the tabs and keeps
+them in sync across cells and pages (remembered in the browser, and
+preselected by ``?framework=pytorch`` in the URL), and MathJax renders math
+from a local copy. What they lack is pairing three notebooks into one page;
+that is this script. It writes one MyST page per section into a staging
+folder, next to the figures taken out of the notebooks, and runs Sphinx on it.
+The columns view is a small script and style sheet in site/_static/.
+
+Cells are paired by ``nbsource.paired_cells``, the rule the test suite uses;
+if the tracks do not line up, the build stops and names the section and cell.
+"""
+import argparse
+import base64
+import hashlib
+import re
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nbsource  # noqa: E402
+
+ROOT = nbsource.ROOT
+SITE = ROOT / 'site'
+LABELS = {'mxnet': 'MXNet', 'pytorch': 'PyTorch', 'tensorflow': 'TensorFlow'}
+DEFAULT_TRACK = 'pytorch'
+SYNC_GROUP = 'framework'
+IMAGE_LINK = re.compile(r'(!\[[^\]]*\]\()((?:\.\./)+img/)')
+
+
+def fence(text, char='`', minimum=3):
+    """A fence longer than any run of `char` inside `text`."""
+    runs = [len(m) for m in re.findall(re.escape(char) + '+', text)]
+    return char * max(minimum, max(runs, default=0) + 1)
+
+
+def code_block(source, language='python', css_class=None):
+    f = fence(source)
+    head = f'{f}{{code-block}} {language}\n'
+    if css_class:
+        head += f':class: {css_class}\n'
+    return f'{head}\n{source}\n{f}\n'
+
+
+class Page:
+    """The MyST text of one section page, and the figures it needs."""
+
+    def __init__(self, section, staging):
+        self.section = section
+        self.figures = staging / 'figures'
+        self.parts = []
+
+    def figure(self, data, suffix, where):
+        """Store one figure, named by its content, and return its MyST."""
+        name = hashlib.sha1(data).hexdigest()[:16] + suffix
+        self.figures.mkdir(parents=True, exist_ok=True)
+        (self.figures / name).write_bytes(data)
+        return (f'```{{image}} figures/{name}\n:alt: {where}\n'
+                f':class: d2lgan-figure\n```\n')
+
+    def outputs(self, cell, where):
+        """MyST for a code cell's outputs: text as blocks, figures as images."""
+        parts = []
+        for out in cell.get('outputs', []):
+            kind = out.output_type
+            if kind == 'stream':
+                parts.append(code_block(out.text.rstrip('\n'), 'none', 'd2lgan-output'))
+            elif kind == 'error':
+                raise nbsource.ParityError(
+                    f'section {self.section!r}, {where}: the committed output is an '
+                    f'error ({out.ename}); fix the notebook and run `make notebooks`')
+            elif kind in ('display_data', 'execute_result'):
+                data = out.get('data', {})
+                if 'image/svg+xml' in data:
+                    svg = data['image/svg+xml']
+                    svg = ''.join(svg) if isinstance(svg, list) else svg
+                    parts.append(self.figure(svg.encode(), '.svg', f'Figure from {where}'))
+                elif 'image/png' in data:
+                    parts.append(self.figure(base64.b64decode(data['image/png']), '.png',
+                                             f'Figure from {where}'))
+                elif data.get('text/plain', '').strip():
+                    parts.append(code_block(data['text/plain'], 'none', 'd2lgan-output'))
+        return parts
+
+    @staticmethod
+    def tab_set(items):
+        """A sphinx-design tab set, one synced tab per track."""
+        body = []
+        for track, parts in items.items():
+            options = f':sync: {track}\n'
+            if track == DEFAULT_TRACK:
+                options += ':selected:\n'
+            inner = '\n'.join(parts) or '*(no output)*\n'
+            f = fence(inner, ':', 4)
+            body.append(f'{f}{{tab-item}} {LABELS[track]}\n{options}\n{inner}\n{f}\n')
+        inner = '\n'.join(body)
+        f = fence(inner, ':', 4)
+        return (f'{f}{{tab-set}}\n:sync-group: {SYNC_GROUP}\n:class: d2lgan-tracks\n\n'
+                f'{inner}\n{f}\n')
+
+    def add_markdown(self, source):
+        # Notebooks link to img/ at the repository root; the page sits next to it.
+        self.parts.append(IMAGE_LINK.sub(r'\1img/', source) + '\n')
+
+    def add_code(self, cells, number):
+        """One cell of the three tracks: once if identical, else as tabs."""
+        where = {t: f'cell {number} ({LABELS[t]})' for t in cells}
+        sources = {t: c.source for t, c in cells.items()}
+        outputs = {t: self.outputs(c, where[t]) for t, c in cells.items()}
+        same_code = len(set(sources.values())) == 1
+        if same_code and all(o == outputs[DEFAULT_TRACK] for o in outputs.values()):
+            self.parts.append(code_block(sources[DEFAULT_TRACK]))
+            self.parts.extend(outputs[DEFAULT_TRACK])
+        elif same_code:
+            # The same code in every framework, with different results:
+            # show the code once and the outputs per framework.
+            self.parts.append(code_block(sources[DEFAULT_TRACK]))
+            self.parts.append(self.tab_set(outputs))
+        else:
+            self.parts.append(self.tab_set(
+                {t: [code_block(sources[t]), *outputs[t]] for t in cells}))
+
+    def text(self):
+        return '\n'.join(self.parts)
+
+
+def section_page(section, staging, folder=None):
+    """Write <staging>/<section>.md from the three notebooks; return its title."""
+    page = Page(section, staging)
+    title = None
+    for number, (kind, cells) in enumerate(nbsource.paired_cells(section, folder), 1):
+        if kind == 'markdown':
+            source = cells[DEFAULT_TRACK].source
+            if title is None:
+                match = re.search(r'^#\s+(.+)$', source, re.M)
+                title = match.group(1).strip() if match else section
+            page.add_markdown(source)
+        elif kind == 'code':
+            page.add_code(cells, number)
+    (staging / f'{section}.md').write_text(page.text(), encoding='utf-8')
+    return title or section
+
+
+def index_page(titles):
+    links = '\n'.join(f'* [{title}]({section}.md)' for section, title in titles.items())
+    toc = '\n'.join(titles)
+    frameworks = ', '.join(f'`?{SYNC_GROUP}={t}`' for t in LABELS)
+    return f"""# Generative Adversarial Networks in Three Frameworks
+
+This course teaches generative adversarial networks in the manner of
+*Dive into Deep Learning*, with every piece of code written three times:
+for MXNet, PyTorch and TensorFlow. Each page shows the prose once and each
+code cell with its outputs in all three frameworks.
+
+* Pick a framework in any tab: every cell on the page follows, and so do the
+  other pages. Your choice is remembered; a link can preselect one with
+  {frameworks}.
+* Choose **Side by side** at the top of a page to see the three frameworks in
+  columns, cell by cell. Code that is the same in all three is shown once.
+
+The outputs are those of the notebooks in the repository, run on a
+laptop-class CPU; open them in JupyterLab with `make lab` to run them yourself.
+
+## Sections
+
+{links}
+
+```{{toctree}}
+:hidden:
+
+{toc}
+```
+"""
+
+
+def stage(staging, folder=None, sections=None):
+    """Write the MyST sources of the whole site into `staging`."""
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    titles = {s: section_page(s, staging, folder) for s in sections or nbsource.sections()}
+    (staging / 'index.md').write_text(index_page(titles), encoding='utf-8')
+    shutil.copytree(ROOT / 'img', staging / 'img')
+    # MathJax from the installed package, so that math needs no network.
+    # The "full" bundle holds every TeX extension (\boldsymbol, ...), so it
+    # never fetches one on demand.
+    import mathjax
+    bundle = Path(mathjax.__file__).parent / 'static' / 'mathjax' / 'es5' / 'tex-svg-full.js'
+    target = staging / '_mathjax' / 'mathjax'  # becomes _static/mathjax/ (site/conf.py)
+    target.mkdir(parents=True)
+    shutil.copy2(bundle, target / bundle.name)
+    return titles
+
+
+def build(out=ROOT / '_build' / 'html', staging=ROOT / '_build' / 'site', folder=None,
+          sections=None, quiet=True):
+    """Stage the pages and run Sphinx; return the path of index.html."""
+    from sphinx.cmd.build import build_main
+    out, staging = Path(out), Path(staging)
+    stage(staging, folder, sections)
+    args = ['-b', 'html', '-c', str(SITE), '-W', '--keep-going', '-E', '-j', '1',
+            str(staging), str(out)]
+    if quiet:
+        args.insert(0, '-q')
+    if build_main(args) != 0:
+        raise SystemExit('sphinx-build failed (see the messages above)')
+    return out / 'index.html'
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--out', default=str(ROOT / '_build' / 'html'),
+                    help='where to write the site (default: _build/html)')
+    ap.add_argument('--verbose', action='store_true', help="show Sphinx's progress")
+    args = ap.parse_args(argv)
+    try:
+        index = build(Path(args.out), quiet=not args.verbose)
+    except nbsource.ParityError as e:
+        print(f'error: cannot pair the tracks: {e}', file=sys.stderr)
+        return 2
+    print(f'wrote {index}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
