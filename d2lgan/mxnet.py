@@ -1,27 +1,30 @@
 """MXNet helpers of the course: ``from d2lgan import mxnet as d2l``.
 
 Import this module before MXNet itself. It works around two defects of
-MXNet 1.9.1, the last release, before MXNet loads:
+MXNet 1.9.1, the last release:
 
-* it restores the NumPy aliases MXNet still uses (see `d2lgan.numpy_compat`);
-* it turns MXNet's oneDNN (MKLDNN) kernels off, unless MXNET_MKLDNN_ENABLED
-  is set: their backward pass fails for a transposed convolution with one
-  output channel that follows another one ("could not create a primitive
-  descriptor for a reorder primitive"), which is the last layer of a
-  generator of gray images. MXNet then uses its own CPU kernels, and this
-  module keeps the note MXNet logs about that for every operator
-  ("Storage type fallback detected") out of the notebooks.
+* before MXNet loads, it restores the NumPy aliases MXNet still uses
+  (see `d2lgan.numpy_compat`);
+* after, it routes transposed convolutions with one output channel around a
+  bug in MXNet's oneDNN kernels, so that they train (see
+  `d2lgan.mxnet_onednn`). It also keeps MXNet's note about operators that
+  fall back to its own kernels ("Storage type fallback detected") out of
+  the notebooks.
 """
 import os
 
 from d2lgan.numpy_compat import restore_numpy_aliases
 
 restore_numpy_aliases()
-os.environ.setdefault('MXNET_MKLDNN_ENABLED', '0')
 os.environ.setdefault('MXNET_STORAGE_FALLBACK_LOG_VERBOSE', '0')
 
 import mxnet as mx  # noqa: E402  (must come after the NumPy fix above)
 from mxnet import autograd, np, npx  # noqa: E402, F401
+
+from d2lgan import mxnet_onednn  # noqa: E402
+
+if mxnet_onednn.onednn_enabled():
+    mxnet_onednn.patch_one_channel_transposed_convolution()
 
 from d2lgan.core import *  # noqa: E402, F403  (the shared helpers, as d2l.<name>)
 from d2lgan.core import ArrayLoader, device_helpers, seed_python_numpy  # noqa: E402

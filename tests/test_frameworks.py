@@ -198,3 +198,54 @@ def test_update_steps_serve_a_second_training_run(d2l):
         X, Z = tensor(d2l, np.random.randn(8, 2)), tensor(d2l, np.random.randn(8, 2))
         assert np.isfinite(float(d2l.update_D(X, Z, net_D, net_G, loss, opt_D)))
         assert np.isfinite(float(d2l.update_G(Z, net_D, net_G, loss, opt_G)))
+
+
+ONE_CHANNEL_GENERATOR = '''
+import os, sys
+import numpy
+from d2lgan import mxnet as d2l
+from mxnet import autograd, init, np, npx
+from mxnet.gluon import nn
+d2l.reproducible(seed=0)
+net = nn.HybridSequential()
+net.add(nn.Conv2DTranspose(16, 4, 1, 0, use_bias=False), nn.BatchNorm(), nn.Activation('relu'),
+        nn.Conv2DTranspose(1, 4, 2, 1, use_bias=False), nn.Activation('tanh'))
+net.initialize(init.Normal(0.02))
+if sys.argv[2] == 'hybrid':
+    net.hybridize()
+z = np.array(numpy.random.default_rng(1).normal(size=(8, 20, 1, 1)).astype('float32'))
+z.attach_grad()
+with autograd.record():
+    y = net(z)
+    loss = (y * y).sum()
+loss.backward()
+out = {'y': y.asnumpy(), 'z_grad': z.grad.asnumpy()}
+for i, p in enumerate(net.collect_params().values()):
+    if p.grad_req != 'null':
+        out[f'grad{i}'] = p.grad().asnumpy()
+numpy.savez(sys.argv[1], **out)
+'''
+
+
+@pytest.mark.parametrize('mode', ['imperative', 'hybrid'])
+def test_mxnet_one_channel_transposed_convolution_trains_with_onednn(tmp_path, mode):
+    """d2lgan.mxnet_onednn: with oneDNN, a generator ending in a transposed
+    convolution with one output channel trains (MXNet 1.9.1 alone fails),
+    with the outputs and gradients of MXNet's own kernels."""
+    import os
+    script = tmp_path / 'net.py'
+    script.write_text(ONE_CHANNEL_GENERATOR)
+    results = {}
+    for onednn in ('0', '1'):
+        env = dict(os.environ, MXNET_MKLDNN_ENABLED=onednn)
+        path = tmp_path / f'onednn{onednn}.npz'
+        run = subprocess.run([sys.executable, str(script), str(path), mode], env=env,
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        results[onednn] = np.load(path)
+    reference, fixed = results['0'], results['1']
+    assert sorted(reference) == sorted(fixed) and len(reference) >= 5
+    for name in reference:
+        np.testing.assert_allclose(fixed[name], reference[name], rtol=1e-4, atol=1e-6,
+                                   err_msg=name)
+    assert np.abs(reference['z_grad']).max() > 0
