@@ -172,6 +172,10 @@ def test_side_by_side_shows_three_aligned_columns(visit):
     assert all(len(boxes) == 1 for boxes in column_boxes(page))
     page = visit.open('gan.html', '?view=columns')
     assert all(len(boxes) == 3 for boxes in column_boxes(page))
+    # On a phone-sized screen the three stand one below the other instead.
+    page.set_viewport_size({'width': 420, 'height': 900})
+    for (x1, y1, _), (x2, y2, _), (x3, y3, _) in column_boxes(page):
+        assert x1 == x2 == x3 and y1 < y2 < y3
 
 
 @pytest.mark.parametrize('section', nbsource.sections())
