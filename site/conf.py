@@ -23,6 +23,8 @@ html_js_files = [('d2lgan-site.js', {'priority': 100})]
 html_permalinks_icon = '#'
 html_show_sourcelink = False
 html_copy_source = False
+# Search results without page snippets: fetching them is blocked for file:// pages.
+html_show_search_summary = False
 
 # MathJax 3 from the staging folder (copied there from the installed
 # `mathjax` package), with SVG output: no web fonts, no network.

@@ -109,6 +109,13 @@ def test_index_lists_the_sections_in_course_order(visit):
     assert pages == [f'{s}.html' for s in nbsource.sections()]
 
 
+def test_search_works_from_the_file_system(visit):
+    page = visit.open('search.html', '?q=discriminator')
+    page.wait_for_selector('#search-results li a')
+    found = page.eval_on_selector_all('#search-results li a', 'as => as.map(a => a.innerText)')
+    assert any('Discriminator' in title for title in found)
+
+
 @pytest.mark.parametrize('section', nbsource.sections())
 def test_every_code_cell_has_all_three_frameworks(visit, section):
     page = visit.open(f'{section}.html')
