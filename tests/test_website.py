@@ -219,6 +219,10 @@ def test_tracks_that_do_not_line_up_stop_the_build(tmp_path, capsys, monkeypatch
         website.build(tmp_path / 'html', tmp_path / 'staging', folder=tmp_path / 'nbs',
                       sections=['demo'])
     assert not (tmp_path / 'html').exists()
+    monkeypatch.setattr(website.nbsource, 'NOTEBOOKS', tmp_path / 'nbs')
+    monkeypatch.setattr(website.nbsource, 'sections', lambda: ['demo'])
+    assert website.main(['--out', str(tmp_path / 'html')]) == 2
+    assert "error: section 'demo', cell 2:" in capsys.readouterr().err
 
 
 def test_a_cell_that_is_the_same_everywhere_is_shown_once(tmp_path):

@@ -203,11 +203,13 @@ def stage(staging, folder=None, sections=None):
     return titles
 
 
-def build(out=ROOT / '_build' / 'html', staging=ROOT / '_build' / 'site', folder=None,
-          sections=None, quiet=True):
-    """Stage the pages and run Sphinx; return the path of index.html."""
+def build(out=ROOT / '_build' / 'html', staging=None, folder=None, sections=None,
+          quiet=True):
+    """Stage the pages and run Sphinx; return the path of index.html.
+    The MyST pages are staged in `staging` (default: <out>-sources)."""
     from sphinx.cmd.build import build_main
-    out, staging = Path(out), Path(staging)
+    out = Path(out)
+    staging = Path(staging) if staging else out.parent / f'{out.name}-sources'
     stage(staging, folder, sections)
     args = ['-b', 'html', '-c', str(SITE), '-W', '--keep-going', '-E', '-j', '1',
             str(staging), str(out)]
@@ -226,8 +228,8 @@ def main(argv=None):
     args = ap.parse_args(argv)
     try:
         index = build(Path(args.out), quiet=not args.verbose)
-    except nbsource.ParityError as e:
-        print(f'error: cannot pair the tracks: {e}', file=sys.stderr)
+    except nbsource.SourceError as e:  # tracks that do not line up, or an error output
+        print(f'error: {e}', file=sys.stderr)
         return 2
     print(f'wrote {index}')
     return 0
