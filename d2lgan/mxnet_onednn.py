@@ -18,6 +18,8 @@ parameters and receives no gradient), and oneDNN handles it. `d2lgan.mxnet`
 applies it on import; tests/test_frameworks.py checks, in separate
 processes, that outputs and gradients equal those of MXNet's own kernels.
 """
+import os
+
 import mxnet as mx
 from mxnet.gluon.nn import conv_layers
 from mxnet.util import is_np_array
@@ -25,7 +27,6 @@ from mxnet.util import is_np_array
 
 def onednn_enabled():
     """True if MXNet runs its CPU operators with oneDNN."""
-    import os
     return (os.environ.get('MXNET_MKLDNN_ENABLED', '1') != '0'
             and mx.runtime.Features().is_enabled('MKLDNN'))
 

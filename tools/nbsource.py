@@ -128,8 +128,9 @@ def sections(names=None):
     return [s for s in ordered if s in names] if names else ordered
 
 
-def notebook_path(section, track):
-    return NOTEBOOKS / track / f'{section}.ipynb'
+def notebook_path(section, track, folder=None):
+    """Where a track's notebook lives (under notebooks/, or under `folder`)."""
+    return Path(folder or NOTEBOOKS) / track / f'{section}.ipynb'
 
 
 def cell_sources(cells, track):
@@ -155,10 +156,9 @@ def paired_cells(section, folder=None):
     the section, the cell (counted from 1) and what differs. The test suite
     and the website (tools/website.py) both rely on this one rule.
     """
-    folder = Path(folder) if folder else NOTEBOOKS
     nbs = {}
     for track in TRACKS:
-        path = folder / track / f'{section}.ipynb'
+        path = notebook_path(section, track, folder)
         if not path.exists():
             raise ParityError(f'section {section!r}: {path} is missing; every section '
                               f'needs a notebook in each of {", ".join(TRACKS)}')

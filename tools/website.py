@@ -77,7 +77,7 @@ class Page:
             if kind == 'stream':
                 parts.append(code_block(out.text.rstrip('\n'), 'none', 'd2lgan-output'))
             elif kind == 'error':
-                raise nbsource.ParityError(
+                raise nbsource.SourceError(
                     f'section {self.section!r}, {where}: the committed output is an '
                     f'error ({out.ename}); fix the notebook and run `make notebooks`')
             elif kind in ('display_data', 'execute_result'):
