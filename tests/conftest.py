@@ -7,6 +7,7 @@ the notebooks still produce their figures.
 import contextlib
 
 import matplotlib
+import nbformat
 from jupyter_client.manager import start_new_kernel
 
 matplotlib.use('Agg')
@@ -34,3 +35,15 @@ def execute(kc, code, timeout=600):
         if msg['msg_type'] == 'status' and msg['content']['execution_state'] == 'idle':
             return messages
         messages.append(msg)
+
+
+def write_tracks(folder, cells_per_track, section='demo'):
+    """Write small notebooks <folder>/<track>/<section>.ipynb from
+    {track: [('md' or 'code', source), ...]}, to test the pairing of tracks."""
+    for track, cells in cells_per_track.items():
+        nb = nbformat.v4.new_notebook()
+        for kind, src in cells:
+            new = nbformat.v4.new_markdown_cell if kind == 'md' else nbformat.v4.new_code_cell
+            nb.cells.append(new(src))
+        (folder / track).mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / track / f'{section}.ipynb')

@@ -1,6 +1,7 @@
 """The three framework modules: imports, devices, data loading, seeding and
 the saved GAN steps update_D / update_G."""
 import importlib
+import os
 import subprocess
 import sys
 import warnings
@@ -201,7 +202,7 @@ def test_update_steps_serve_a_second_training_run(d2l):
 
 
 ONE_CHANNEL_GENERATOR = '''
-import os, sys
+import sys
 import numpy
 from d2lgan import mxnet as d2l
 from mxnet import autograd, init, np, npx
@@ -232,7 +233,6 @@ def test_mxnet_one_channel_transposed_convolution_trains_with_onednn(tmp_path, m
     """d2lgan.mxnet_onednn: with oneDNN, a generator ending in a transposed
     convolution with one output channel trains (MXNet 1.9.1 alone fails),
     with the outputs and gradients of MXNet's own kernels."""
-    import os
     script = tmp_path / 'net.py'
     script.write_text(ONE_CHANNEL_GENERATOR)
     results = {}

@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'tools'))
 import nbsource  # noqa: E402
+from conftest import write_tracks  # noqa: E402
 
 TRACKS = list(nbsource.TRACKS)
 SECTIONS = nbsource.sections()
@@ -44,16 +45,6 @@ def test_tracks_are_parallel(section):
     assert len(pairs) == len(read(section, TRACKS[0]).cells)
 
 
-def _write_tracks(folder, cells_per_track):
-    for track, cells in cells_per_track.items():
-        nb = nbformat.v4.new_notebook()
-        for kind, src in cells:
-            new = nbformat.v4.new_markdown_cell if kind == 'md' else nbformat.v4.new_code_cell
-            nb.cells.append(new(src))
-        (folder / track).mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, folder / track / 'demo.ipynb')
-
-
 @pytest.mark.parametrize('change, message', [
     (lambda cells: cells[:-1], "cell 3: the tracks have different numbers of cells"),
     (lambda cells: [('md', '# Demo'), ('md', 'x = 1'), cells[2]],
@@ -63,14 +54,14 @@ def _write_tracks(folder, cells_per_track):
 ])
 def test_tracks_that_do_not_line_up_are_named(tmp_path, change, message):
     cells = [('md', '# Demo'), ('code', 'x = 1'), ('code', 'print(x)')]
-    _write_tracks(tmp_path, {'mxnet': cells, 'pytorch': cells, 'tensorflow': change(cells)})
+    write_tracks(tmp_path, {'mxnet': cells, 'pytorch': cells, 'tensorflow': change(cells)})
     with pytest.raises(nbsource.ParityError) as err:
         nbsource.paired_cells('demo', tmp_path)
     assert "section 'demo', " + message in str(err.value)
 
 
 def test_a_missing_track_is_named(tmp_path):
-    _write_tracks(tmp_path, {'mxnet': [('md', '# Demo')], 'pytorch': [('md', '# Demo')]})
+    write_tracks(tmp_path, {'mxnet': [('md', '# Demo')], 'pytorch': [('md', '# Demo')]})
     missing = r"section 'demo': .*tensorflow.demo\.ipynb is missing"
     with pytest.raises(nbsource.ParityError, match=missing):
         nbsource.paired_cells('demo', tmp_path)

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'tools'))
 import nbsource  # noqa: E402
 import website  # noqa: E402
+from conftest import write_tracks  # noqa: E402
 
 LABELS = list(website.LABELS.values())
 
@@ -208,13 +209,8 @@ def test_math_is_rendered(visit, section):
 
 
 def test_tracks_that_do_not_line_up_stop_the_build(tmp_path, capsys, monkeypatch):
-    for track, code in (('mxnet', 'x = 1'), ('pytorch', 'x = 1'), ('tensorflow', None)):
-        nb = nbformat.v4.new_notebook()
-        nb.cells = [nbformat.v4.new_markdown_cell('# Demo')]
-        if code:
-            nb.cells.append(nbformat.v4.new_code_cell(code))
-        (tmp_path / 'nbs' / track).mkdir(parents=True)
-        nbformat.write(nb, tmp_path / 'nbs' / track / 'demo.ipynb')
+    cells = [('md', '# Demo'), ('code', 'x = 1')]
+    write_tracks(tmp_path / 'nbs', {'mxnet': cells, 'pytorch': cells, 'tensorflow': cells[:1]})
     with pytest.raises(nbsource.ParityError, match="section 'demo', cell 2: .*tensorflow has 1"):
         website.build(tmp_path / 'html', tmp_path / 'staging', folder=tmp_path / 'nbs',
                       sections=['demo'])
