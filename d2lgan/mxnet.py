@@ -20,6 +20,7 @@ os.environ.setdefault('MXNET_STORAGE_FALLBACK_LOG_VERBOSE', '0')
 
 import mxnet as mx  # noqa: E402  (must come after the NumPy fix above)
 from mxnet import autograd, np, npx  # noqa: E402, F401
+from mxnet.gluon import nn  # noqa: E402
 
 from d2lgan import mxnet_onednn  # noqa: E402
 
@@ -66,15 +67,25 @@ def reproducible(seed=0, threads=1):
 
 # ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----
 # From notebooks/mxnet/gan.ipynb
-def update_D(X, Z, net_D, net_G, loss, trainer_D):
-    """Update the discriminator on real examples X and noise Z."""
-    ones = np.ones((X.shape[0], 1), ctx=X.ctx)
-    zeros = np.zeros((X.shape[0], 1), ctx=X.ctx)
+class DiscriminatorLoss(nn.HybridBlock):
+    """The loss of net_D on real examples X (label 1) and generated ones
+    fake_X (label 0): both passes in one block, compiled as one graph."""
+    def __init__(self, net_D, loss, **kwargs):
+        super().__init__(**kwargs)
+        self.net_D, self.loss = net_D, loss
+
+    def hybrid_forward(self, F, X, fake_X):
+        real_Y = self.net_D(X)
+        fake_Y = self.net_D(fake_X)
+        return (self.loss(real_Y, F.np.ones_like(real_Y)) +
+                self.loss(fake_Y, F.np.zeros_like(fake_Y))) / 2
+
+def update_D(X, Z, discriminator_loss, net_G, trainer_D):
+    """Update the discriminator inside discriminator_loss (a
+    DiscriminatorLoss) on real examples X and noise Z."""
     fake_X = net_G(Z)  # computed outside autograd: no gradient reaches G
     with autograd.record():
-        real_Y = net_D(X)
-        fake_Y = net_D(fake_X)
-        loss_D = (loss(real_Y, ones) + loss(fake_Y, zeros)) / 2
+        loss_D = discriminator_loss(X, fake_X)
     loss_D.backward()  # the gradient of the sum over the minibatch
     trainer_D.step(1)  # a sum, not a mean: no rescaling by the batch size
     return float(loss_D.sum())

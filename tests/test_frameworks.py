@@ -54,6 +54,8 @@ def test_core_helpers_are_reexported(d2l):
     for name in ['cpu', 'gpu', 'num_gpus', 'try_gpu', 'try_all_gpus', 'load_array',
                  'reproducible', 'update_D', 'update_G']:
         assert callable(getattr(d2l, name)), name
+    if d2l.__name__.endswith('mxnet'):
+        assert callable(d2l.DiscriminatorLoss)
 
 
 def device_name(device):
@@ -166,12 +168,20 @@ def changed(before, after):
     return any(not np.array_equal(b, a) for b, a in zip(before, after))
 
 
+def step_D(d2l, X, Z, net_D, net_G, loss, opt_D):
+    """One call of d2l.update_D. MXNet's takes net_D and the loss inside a
+    DiscriminatorLoss block (see notebooks/mxnet/gan.ipynb)."""
+    if d2l.__name__.endswith('mxnet'):
+        return d2l.update_D(X, Z, d2l.DiscriminatorLoss(net_D, loss), net_G, opt_D)
+    return d2l.update_D(X, Z, net_D, net_G, loss, opt_D)
+
+
 def test_update_D_trains_only_the_discriminator(d2l):
     d2l.reproducible(seed=0)
     net_D, net_G, loss, (opt_D, _), params = gan_parts(d2l)
     X, Z = tensor(d2l, np.random.randn(8, 2) + 3), tensor(d2l, np.random.randn(8, 2))
     D0, G0 = params(net_D), params(net_G)
-    losses = [float(d2l.update_D(X, Z, net_D, net_G, loss, opt_D)) for _ in range(100)]
+    losses = [float(step_D(d2l, X, Z, net_D, net_G, loss, opt_D)) for _ in range(100)]
     assert changed(D0, params(net_D))
     assert not changed(G0, params(net_G)), 'update_D must not change the generator'
     # Real examples near (3, 3), generated near (0, 0): D learns to separate them.
@@ -197,8 +207,44 @@ def test_update_steps_serve_a_second_training_run(d2l):
     for _ in range(2):
         net_D, net_G, loss, (opt_D, opt_G), _ = gan_parts(d2l)
         X, Z = tensor(d2l, np.random.randn(8, 2)), tensor(d2l, np.random.randn(8, 2))
-        assert np.isfinite(float(d2l.update_D(X, Z, net_D, net_G, loss, opt_D)))
+        assert np.isfinite(float(step_D(d2l, X, Z, net_D, net_G, loss, opt_D)))
         assert np.isfinite(float(d2l.update_G(Z, net_D, net_G, loss, opt_G)))
+
+
+
+@pytest.mark.parametrize('hybridize', [False, True])
+def test_mxnet_discriminator_loss_is_the_two_pass_loss(hybridize):
+    """DiscriminatorLoss computes in one block what the book computes with
+    two calls of net_D: the same loss and the same gradients."""
+    d2l = importlib.import_module('d2lgan.mxnet')
+    from mxnet import autograd, gluon, init
+    from mxnet.gluon import nn
+    d2l.reproducible(seed=0)
+    net_D = nn.HybridSequential()
+    net_D.add(nn.Dense(5, activation='tanh'), nn.Dense(3, activation='tanh'), nn.Dense(1))
+    net_D.initialize(init.Normal(0.5))
+    loss = gluon.loss.SigmoidBCELoss()
+    X = d2l.np.array(np.random.randn(8, 2) + 1, dtype='float32')
+    fake_X = d2l.np.array(np.random.randn(8, 2), dtype='float32')
+    params = list(net_D.collect_params().values())
+
+    with autograd.record():
+        ones, zeros = d2l.np.ones((8, 1)), d2l.np.zeros((8, 1))
+        expected = (loss(net_D(X), ones) + loss(net_D(fake_X), zeros)) / 2
+    expected.backward()
+    expected_grads = [p.grad().asnumpy().copy() for p in params]
+
+    discriminator_loss = d2l.DiscriminatorLoss(net_D, loss)
+    if hybridize:
+        discriminator_loss.hybridize(static_alloc=True, static_shape=True)
+    for _ in range(2):  # the second call runs the cached graph
+        with autograd.record():
+            got = discriminator_loss(X, fake_X)
+        got.backward()
+        np.testing.assert_allclose(got.asnumpy(), expected.asnumpy(), rtol=1e-6)
+        for p, g in zip(params, expected_grads):
+            np.testing.assert_allclose(p.grad().asnumpy(), g, rtol=1e-5, atol=1e-7,
+                                       err_msg=p.name)
 
 
 ONE_CHANNEL_GENERATOR = '''
