@@ -211,7 +211,6 @@ def test_update_steps_serve_a_second_training_run(d2l):
         assert np.isfinite(float(d2l.update_G(Z, net_D, net_G, loss, opt_G)))
 
 
-
 @pytest.mark.parametrize('hybridize', [False, True])
 def test_mxnet_discriminator_loss_is_the_two_pass_loss(hybridize):
     """DiscriminatorLoss computes in one block what the book computes with
