@@ -8,9 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SECTIONS ?=
-# nbval's mode: --nbval compares every output with the committed one;
-# --nbval-lax only executes the notebooks (for CPUs other than the reference).
-NBVAL ?= --nbval
+# Test processes at once: every notebook run uses one CPU thread, so the
+# suite runs independent notebooks side by side, one per core.
+JOBS ?= auto
 # Quiet, reproducible Jupyter: no platformdirs deprecation warning, and the
 # kernel's environment is the one the notebooks were executed in.
 export JUPYTER_PLATFORM_DIRS := 1
@@ -37,8 +37,7 @@ lab: $(STAMP)
 
 test: $(STAMP) lint browser
 	$(BIN)/python tools/nbsource.py check
-	$(BIN)/python -m pytest -p no:cacheprovider tests notebooks \
-		$(NBVAL) --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadgroup --durations=10 tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check d2lgan tests tools site notebooks

@@ -48,10 +48,15 @@ def use_svg_display():
     """Show figures as SVG in Jupyter, and make that SVG the same on every run.
 
     Matplotlib writes the current date and random ids into SVG files; a fixed
-    hash salt and an empty date make two runs of a notebook byte-identical,
-    which lets the test suite compare committed figures with fresh ones.
+    hash salt and an empty date make two runs of a notebook on one machine
+    byte-identical, and every point of a line is kept, so that the test
+    suite can compare figures (see tools/nbcompare.py).
     """
     plt.rcParams['svg.hashsalt'] = 'd2lgan'
+    # Keep every point of long lines: simplification drops points that look
+    # collinear, which depends on the last digits of the data, so the same
+    # curve could have more points on one machine than on another.
+    plt.rcParams['path.simplify'] = False
     try:
         from matplotlib_inline import backend_inline
     except ImportError:  # no Jupyter installed: nothing to configure

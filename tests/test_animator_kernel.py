@@ -1,8 +1,8 @@
 """The Animator in a real Jupyter kernel: live updates, one final figure.
 
-nbval records display messages but ignores in-place updates; a notebook
-saved by Jupyter applies the updates. Both views must end with the same
-outputs, and with exactly one figure per Animator.
+A tool that records display messages but ignores in-place updates (nbval,
+for one) and a notebook saved by Jupyter, which applies the updates, must
+both end with the same outputs, and with exactly one figure per Animator.
 """
 import nbformat
 import pytest
@@ -41,7 +41,7 @@ def test_live_view_is_updated_in_place(messages):
     assert updates[-1]['content']['data'] == {'text/plain': ''}
 
 
-def test_what_nbval_records_is_one_empty_view_and_one_figure(messages):
+def test_display_messages_leave_one_empty_view_and_one_figure(messages):
     shown = [m['content']['data'] for m in messages[0]
              if m['msg_type'] in ('display_data', 'execute_result')]
     assert len(shown) == 2

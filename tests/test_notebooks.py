@@ -1,9 +1,8 @@
 """The committed notebooks: three parallel tracks, in step with their
 sources and with d2lgan, executed, and showing that each GAN learned.
 
-nbval (run beside these tests) re-executes every notebook and compares each
-output with the committed one, so a number read from a committed output here
-is a number the code really produces.
+Fresh runs of the same notebooks, on this machine's numerical code paths and
+on another CPU's, are checked in test_notebook_runs.py.
 """
 import re
 import sys
@@ -14,6 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'tools'))
+import nbcompare  # noqa: E402
 import nbsource  # noqa: E402
 from conftest import write_tracks  # noqa: E402
 
@@ -101,36 +101,13 @@ def test_notebook_was_executed_top_to_bottom_without_errors(section, track):
     assert streams == [], 'warnings or log lines on stderr'
 
 
-def cell_output(nb, pattern):
-    for cell in nb.cells:
-        for out in cell.get('outputs', []):
-            m = re.search(pattern, out.get('text', ''))
-            if m:
-                return m
-    raise AssertionError(f'no output matches {pattern!r}')
-
-
+@pytest.mark.parametrize('section', SECTIONS)
 @pytest.mark.parametrize('track', TRACKS)
-def test_gan_learned_the_gaussian(track):
-    """The trained generator must be far closer to the target Gaussian than
-    an untrained one, and its distance must be a real, small number."""
-    nb = read('gan', track)
-    m = cell_output(nb, r'trained_G\s.*\s(\d+\.\d+)\n')
-    trained = float(m.group(1))
-    untrained = float(cell_output(nb, r'untrained_G\s.*\s(\d+\.\d+)').group(1))
-    real = float(cell_output(nb, r'real_data\s.*\s(\d+\.\d+)\n').group(1))
-    assert untrained > 2.5, 'the untrained generator should be far from the target'
-    assert trained < 0.15 * untrained
-    assert real < trained, 'the real sample should be the closest to its own distribution'
+def test_committed_outputs_show_that_the_model_learned(section, track):
+    """The thresholds of tools/nbcompare.py, met by the committed run too."""
+    assert nbcompare.learning_problems(section, read(section, track)) == []
 
 
-@pytest.mark.parametrize('track', TRACKS)
-def test_dcgan_learned_to_write_digits(track):
-    """A classifier of real digits must find all ten digits in the trained
-    generator's images and rate them far above the untrained generator's."""
-    nb = read('dcgan', track)
-    row = lambda name: cell_output(nb, rf'{name}\s+(\d\.\d+)\s+(\d+)\s+(\d+\.\d+)')
-    trained, untrained = row('trained_G'), row('untrained_G')
-    assert int(trained.group(2)) == 10, 'all ten digits should appear'
-    assert float(trained.group(3)) > 1.5 * float(untrained.group(3))
-    assert float(untrained.group(3)) < 1.2, 'untrained images should look all alike'
+def test_every_section_says_what_it_must_learn():
+    missing = sorted(set(SECTIONS) - set(nbcompare.LEARNING))
+    assert not missing, f'add thresholds for {missing} to LEARNING in tools/nbcompare.py'

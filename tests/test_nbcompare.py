@@ -1,0 +1,202 @@
+"""The comparison policy (tools/nbcompare.py) lets through what differs from
+one CPU to the next, and still catches what a reader would call a change.
+
+Each test takes a committed notebook, changes a copy as a fresh run on
+another machine might (other numbers, other ticks) or as a real change
+would (a renamed label, a missing figure, a removed series, a generator that
+did not learn), and asks the checks what they see.
+"""
+import copy
+import io
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from matplotlib.figure import Figure
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / 'tools'))
+import nbcompare  # noqa: E402
+import nbsource  # noqa: E402
+
+
+def notebook(section='gan', track='pytorch'):
+    return nbformat.read(nbsource.notebook_path(section, track), as_version=4)
+
+
+def outputs_with(nb, predicate):
+    """The (cell, output) pairs of a notebook whose output matches."""
+    return [(c, o) for c in nb.cells if c.cell_type == 'code' for o in c.outputs
+            if predicate(o)]
+
+
+def edit_text(nb, old, new):
+    """A copy of nb with `old` replaced by `new` in the printed text."""
+    nb = copy.deepcopy(nb)
+    found = outputs_with(nb, lambda o: old in o.get('text', '') + o.get('data', {}).get(
+        'text/plain', ''))
+    assert found, f'no printed text holds {old!r}'
+    for _, out in found:
+        if 'text' in out:
+            out.text = out.text.replace(old, new)
+        else:
+            out.data['text/plain'] = out.data['text/plain'].replace(old, new)
+    return nb
+
+
+def training_figure(nb):
+    """The (cell, output) of the figure left by the Animator."""
+    found = outputs_with(nb, lambda o: 'discriminator' in o.get('data', {}).get(
+        'image/svg+xml', ''))
+    assert len(found) == 1
+    return found[0]
+
+
+def svg_of(fig):
+    buf = io.StringIO()
+    fig.savefig(buf, format='svg')
+    return buf.getvalue()
+
+
+# ----------------------------------------------- what may differ by machine
+def test_other_trained_numbers_in_the_same_format_pass():
+    nb = notebook()
+    fresh = edit_text(nb, '0.252', '0.131')              # another CPU's distance
+    fresh = edit_text(fresh, "8% of the untrained", "4% of the untrained")
+    assert nbcompare.compare(nb, fresh) == []
+
+
+def test_a_column_widened_by_a_minus_sign_passes():
+    nb = notebook()
+    fresh = edit_text(nb, 'trained_G    [0.81 1.93]', 'trained_G    [-0.81 1.93]')
+    assert nbcompare.compare(nb, fresh) == []
+
+
+def test_other_tick_labels_and_coordinates_pass():
+    nb = notebook()
+    fresh = copy.deepcopy(nb)
+    _, out = training_figure(fresh)
+    svg = out.data['image/svg+xml']
+    svg = svg.replace('<!-- 1.25 -->', '<!-- 1.30 -->')  # a tick label
+    svg = re.sub(r'(d="M )(\d+)', lambda m: m.group(1) + str(int(m.group(2)) + 1), svg)
+    out.data['image/svg+xml'] = svg
+    assert svg != training_figure(nb)[1].data['image/svg+xml']
+    assert nbcompare.compare(nb, fresh) == []
+
+
+# ------------------------------------------------ what a reader would notice
+def test_a_changed_printed_label_fails():
+    nb = notebook()
+    problems = nbcompare.compare(nb, edit_text(nb, 'loss_D', 'loss_disc'))
+    assert len(problems) == 1 and 'loss_disc' in problems[0]
+
+
+def test_a_changed_shape_fails():
+    nb = notebook('dcgan')
+    problems = nbcompare.compare(nb, edit_text(nb, '[2, 20, 32, 32]', '[2, 20, 31, 31]'))
+    assert len(problems) == 1 and '31' in problems[0]
+
+
+def test_a_number_printed_in_another_format_fails():
+    nb = notebook()
+    assert nbcompare.compare(nb, edit_text(nb, '0.252', '0.25')) != []
+
+
+def test_a_missing_figure_fails():
+    nb = notebook()
+    fresh = copy.deepcopy(nb)
+    cell, out = training_figure(fresh)
+    cell.outputs.remove(out)
+    problems = nbcompare.compare(nb, fresh)
+    assert len(problems) == 1 and 'outputs committed' in problems[0]
+
+
+def test_a_figure_with_a_series_removed_fails():
+    nb = notebook()
+    fresh = copy.deepcopy(nb)
+    _, out = training_figure(fresh)
+    svg = out.data['image/svg+xml']
+    series = re.findall(r'<g id="line2d_\d+">\s*<path d="M[^"]*"[^>]*/>\s*</g>', svg)
+    longest = max(series, key=len)  # a loss curve: 20 points, not a tick or grid line
+    out.data['image/svg+xml'] = svg.replace(longest, '')
+    problems = nbcompare.compare(nb, fresh)
+    assert len(problems) == 1 and "'lines': [20]" in problems[0]
+
+
+def test_a_figure_with_a_renamed_legend_entry_fails():
+    nb = notebook()
+    fresh = copy.deepcopy(nb)
+    _, out = training_figure(fresh)
+    out.data['image/svg+xml'] = out.data['image/svg+xml'].replace(
+        '<!-- generated -->', '<!-- fake -->')
+    assert nbcompare.compare(nb, fresh) != []
+
+
+def test_output_on_stderr_or_an_error_fails():
+    nb = copy.deepcopy(notebook())
+    code = [c for c in nb.cells if c.cell_type == 'code']
+    code[0].outputs.append(nbformat.v4.new_output('stream', name='stderr', text='Warning\n'))
+    code[1].outputs.append(nbformat.v4.new_output('error', ename='ValueError',
+                                                  evalue='bad', traceback=[]))
+    assert len(nbcompare.run_problems(nb)) == 2
+    assert nbcompare.compare(notebook(), nb) != []
+
+
+@pytest.mark.parametrize('track', list(nbsource.TRACKS))
+def test_a_gan_that_did_not_learn_fails_its_thresholds(track):
+    nb = notebook('gan', track)
+    assert nbcompare.learning_problems('gan', nb) == []
+    untrained = nbcompare.gan_measures(nb)['untrained_G']
+    trained = re.search(r'^trained_G\s.*\s(\d+\.\d+)$',
+                        training_table(nb), re.MULTILINE).group(1)
+    lazy = edit_text(nb, trained, f'{untrained * 0.9:.3f}')
+    assert nbcompare.compare(nb, lazy) == []  # the same format: only thresholds see it
+    assert nbcompare.learning_problems('gan', lazy) != []
+
+
+def training_table(nb):
+    return nbcompare.printed(nb, r'(?s)^\s+mean.*').group(0)
+
+
+@pytest.mark.parametrize('track', list(nbsource.TRACKS))
+def test_a_dcgan_that_writes_no_digits_fails_its_thresholds(track):
+    nb = notebook('dcgan', track)
+    assert nbcompare.learning_problems('dcgan', nb) == []
+    line = nbcompare.printed(nb, r'^trained_G .*$').group(0)
+    blurred = edit_text(nb, line, re.sub(r'\b10\b', '3', line))
+    assert nbcompare.learning_problems('dcgan', blurred) != []
+
+
+def test_a_second_run_that_drifts_fails_the_exact_check():
+    nb = notebook()
+    assert nbcompare.exact(nb, copy.deepcopy(nb)) == []
+    assert nbcompare.exact(nb, edit_text(nb, '0.252', '0.253')) != []
+
+
+# ------------------------------------------------------ the figure reader
+def test_figure_structure_reads_what_a_figure_shows():
+    fig = Figure()
+    ax1, ax2 = fig.subplots(1, 2)
+    ax1.plot([1, 2, 3, 4, 5], [1, 4, 2, 3, 5], label='loss')
+    ax1.plot([1, 2, 3], [2, 2, 1], label='accuracy')
+    ax1.set_xlabel('epoch')
+    ax1.set_ylabel('value')
+    ax1.set_title('training')
+    ax1.legend()
+    ax1.grid()
+    ax2.scatter(range(7), range(7))
+    ax2.imshow([[0, 1], [1, 0]])
+    assert nbcompare.figure_structure(svg_of(fig)) == [
+        {'labels': ['epoch', 'value'], 'titles': ['training'],
+         'legend': ['loss', 'accuracy'], 'lines': [5, 3], 'clouds': [], 'images': 0},
+        {'labels': [], 'titles': [], 'legend': [], 'lines': [], 'clouds': [7],
+         'images': 1}]
+
+
+def test_text_form_masks_numbers_only_in_lines_with_decimals():
+    assert nbcompare.text_form('torch.Size([2, 20, 8, 8])\nloss 0.693, 10 digits, 8%\n') == [
+        'torch.Size([2,20,8,8])', 'loss #.###,# digits,#%']
+    assert nbcompare.text_form('<Figure size 350x250 with 1 Axes> at 0x7f3a') == [
+        '<Figure size 350x250 with 1 Axes> at 0xADDRESS']

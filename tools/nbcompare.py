@@ -1,0 +1,348 @@
+"""How a fresh run of a notebook is checked against its committed outputs.
+
+This module is the course's one statement of what "the notebook still does
+what it did" means. The committed outputs were produced on one machine; a
+fresh run on another CPU adds up floating-point numbers in another order
+(other matrix kernels, other blocking sizes), and GAN training amplifies a
+difference in the last bit into different losses, distances and figures.
+So each kind of output is compared in the strictest form that survives a
+change of CPU:
+
+* Text (printed lines, text results, HTML) is compared line by line. A line
+  without a decimal number (shapes, messages, settings, table headers) must
+  be identical. In a line that holds a decimal number, every number is
+  replaced by its format (``0.693`` -> ``#.###``, ``8%`` -> ``#%``), and
+  spacing is ignored, because numbers computed in floating point are printed
+  with decimals, and integers on the same line come from the same
+  computation (digits found, a percentage). Spacing is not compared in any
+  line: tables align their columns to their widest number, which changes
+  with a minus sign. Words, labels, punctuation and the number of lines and
+  of numbers must match. Training speed and memory addresses are masked
+  everywhere (they differ between two runs on one machine).
+* Figures (matplotlib SVG) are compared by structure: the number of axes;
+  for each axes its labels and title, its legend's entries, the number of
+  lines and the points of each, the number of point clouds and the points
+  of each, and the number of images. Tick labels are not compared (axes
+  scale themselves to the data), nor are coordinates or pixels.
+* Every output must be there, in the same order, with the same kinds of
+  data (MIME types); a fresh run may not print errors or anything on stderr.
+
+What the numbers *mean* is checked separately, on the fresh run's outputs:
+`LEARNING` lists, per section, the measures read from a notebook and the
+thresholds they must meet (the GAN learned the Gaussian, the DCGAN writes
+digits, ...). Within one machine and one kernel, a second Run All must print
+exactly what the first did (`exact`, used by the test suite).
+
+`FOREIGN_NUMERICS` switches every framework's numerical code paths away from
+the ones this machine uses by default, to simulate another CPU.
+"""
+import copy
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import nbformat
+
+# Masked everywhere: these differ between two runs on one machine.
+VOLATILE = [
+    (re.compile(r'\d+(\.\d+)? examples/sec'), 'N examples/sec'),  # training speed
+    (re.compile(r'\b0x[0-9a-fA-F]+'), '0xADDRESS'),               # memory addresses
+]
+NUMBER = re.compile(r'[-+−]?(\d+\.(\d+)(e[-+]?\d+)?|\d+%|\d+)')
+DECIMAL = re.compile(r'\d\.\d')
+
+# Environment of a kernel that computes along other code paths than this
+# machine's defaults, as another CPU would: PyTorch's portable kernels
+# instead of AVX2/AVX-512 ones, TensorFlow without oneDNN, oneDNN (MXNet)
+# capped at AVX2, MKL in its compatible mode, OpenBLAS's Haswell kernels.
+FOREIGN_NUMERICS = {
+    'ATEN_CPU_CAPABILITY': 'default',
+    'TF_ENABLE_ONEDNN_OPTS': '0',
+    'ONEDNN_MAX_CPU_ISA': 'AVX2',
+    'DNNL_MAX_CPU_ISA': 'AVX2',
+    'MKL_CBWR': 'COMPATIBLE',
+    'OPENBLAS_CORETYPE': 'Haswell',
+}
+
+# Kernels started here may share the CPU with another notebook (the test
+# suite runs one per core). Idle OpenMP threads then have to sleep instead
+# of spinning: two DCGAN notebooks with two threads each took 92 s side by
+# side with spinning threads and 27 s with sleeping ones (12.5 s alone).
+# This changes scheduling only, never a result.
+SHARED_CPU = {'OMP_WAIT_POLICY': 'PASSIVE'}
+
+
+# ------------------------------------------------------------------- text
+def mask_volatile(text):
+    for regex, replace in VOLATILE:
+        text = regex.sub(replace, text)
+    return text
+
+
+def _number_format(m):
+    if m.group(2) is not None:  # a decimal: keep how many decimals, and an exponent
+        return '#.' + '#' * len(m.group(2)) + ('e#' if m.group(3) else '')
+    return '#%' if m.group(0).endswith('%') else '#'
+
+
+def text_form(text):
+    """The comparable form of printed text: one entry per line."""
+    lines = []
+    for line in mask_volatile(text).splitlines():
+        if DECIMAL.search(line):
+            line = NUMBER.sub(_number_format, line)
+        line = re.sub(r'\s*([\[\](),])\s*', r'\1', ' '.join(line.split()))
+        lines.append(line)
+    return lines
+
+
+# ---------------------------------------------------------------- figures
+def _tag_is(element, *names):
+    return isinstance(element.tag, str) and element.tag.endswith(tuple('}' + n for n in names))
+
+
+def _comments(element):
+    return [c.text.strip() for c in element.iter(ET.Comment)]
+
+
+def _group_id(element):
+    is_group = isinstance(element.tag, str) and element.tag.endswith('}g')
+    return element.get('id', '') if is_group else ''
+
+
+def _groups(element, prefix, skip=()):
+    """The groups below `element` whose id starts with `prefix`, without
+    looking inside them or inside groups whose id starts with one of `skip`."""
+    for child in element:
+        gid = _group_id(child)
+        if gid.startswith(prefix):
+            yield child
+        elif not (skip and gid.startswith(skip)):
+            yield from _groups(child, prefix, skip)
+
+
+def _vertices(path_d):
+    return len(re.findall(r'[-\d.e]+\s+[-\d.e]+', path_d or ''))
+
+
+def figure_structure(svg):
+    """What a matplotlib SVG figure shows, without its coordinates.
+
+    One entry per axes: its axis labels, its titles (and other texts), its
+    legend's entries, the number of points of each line and of each point
+    cloud, and its number of images."""
+    parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
+    root = ET.fromstring(svg.encode(), parser=parser)
+    not_data = ('matplotlib.axis_', 'legend_')
+    axes = []
+    for ax in _groups(root, 'axes_'):
+        labels = [c for axis in _groups(ax, 'matplotlib.axis_')
+                  for t in _groups(axis, 'text_', skip=('xtick_', 'ytick_'))
+                  for c in _comments(t)]
+        axes.append({
+            'labels': labels,
+            'titles': [c for t in _groups(ax, 'text_', not_data) for c in _comments(t)],
+            'legend': [c for g in _groups(ax, 'legend_') for c in _comments(g)],
+            'lines': [sum(_vertices(p.get('d')) for p in line.iter() if _tag_is(p, 'path'))
+                      for line in _groups(ax, 'line2d_', not_data)],
+            'clouds': [sum(1 for u in c.iter() if _tag_is(u, 'use'))
+                       for c in _groups(ax, 'PathCollection_', not_data)],
+            'images': sum(1 for e in ax.iter() if _tag_is(e, 'image')),
+        })
+    return axes
+
+
+# ---------------------------------------------------------------- outputs
+def output_form(output):
+    """The comparable form of one output of a code cell."""
+    kind = output['output_type']
+    if kind == 'stream':
+        return ('stream', output['name'], text_form(output['text']))
+    if kind == 'error':
+        return ('error', output['ename'], output['evalue'])
+    data = {}
+    for mime, value in output.get('data', {}).items():
+        if mime == 'image/svg+xml':
+            data[mime] = figure_structure(value)
+        elif mime.startswith('text/'):
+            data[mime] = text_form(value)
+        else:  # pixels (PNG, JPEG): their presence, not their bits
+            data[mime] = 'present'
+    return ('display', data)
+
+
+def _merged(outputs):
+    """Outputs with consecutive writes to one stream joined, as a notebook
+    stores them after a clean run."""
+    merged = []
+    for out in outputs:
+        if (out['output_type'] == 'stream' and merged
+                and merged[-1]['output_type'] == 'stream'
+                and merged[-1]['name'] == out['name']):
+            merged[-1] = dict(merged[-1], text=merged[-1]['text'] + out['text'])
+        else:
+            merged.append(out)
+    return merged
+
+
+def cell_forms(nb):
+    """For each code cell, the comparable forms of its outputs."""
+    return [[output_form(o) for o in _merged(c.get('outputs', []))]
+            for c in nb.cells if c.cell_type == 'code']
+
+
+def _describe(form):
+    return repr(form) if len(repr(form)) < 400 else repr(form)[:400] + '...'
+
+
+def compare(committed, fresh):
+    """Differences between a committed notebook and a fresh run, under the
+    policy above: a list of messages naming the code cell (counted from 1)."""
+    problems = []
+    old, new = cell_forms(committed), cell_forms(fresh)
+    if len(old) != len(new):
+        return [f'{len(old)} code cells committed, {len(new)} run']
+    for i, (a, b) in enumerate(zip(old, new), 1):
+        if a == b:
+            continue
+        if len(a) != len(b):
+            problems.append(f'code cell {i}: {len(a)} outputs committed, {len(b)} in the '
+                            f'fresh run: {_describe([f[0:2] for f in b])}')
+            continue
+        for j, (x, y) in enumerate(zip(a, b), 1):
+            if x != y:
+                problems.append(f'code cell {i}, output {j}: committed {_describe(x)}, '
+                                f'fresh {_describe(y)}')
+    return problems
+
+
+def exact(first, second):
+    """Differences between two runs in one kernel: every output, figures
+    included, must be identical except for VOLATILE values."""
+    def form(nb):
+        return [[(o['output_type'], mask_volatile(o.get('text', '')),
+                  {k: mask_volatile(v) for k, v in o.get('data', {}).items()
+                   if k != 'image/png'}) for o in _merged(c.outputs)]
+                for c in nb.cells if c.cell_type == 'code']
+    return [f'code cell {i}: the second run shows something else'
+            for i, (a, b) in enumerate(zip(form(first), form(second)), 1) if a != b]
+
+
+def run_problems(nb):
+    """Errors and stderr in an executed notebook."""
+    problems = []
+    for i, cell in enumerate((c for c in nb.cells if c.cell_type == 'code'), 1):
+        for out in cell.get('outputs', []):
+            if out['output_type'] == 'error':
+                problems.append(f'code cell {i}: {out["ename"]}: {out["evalue"]}')
+            elif out.get('name') == 'stderr':
+                problems.append(f'code cell {i} printed to stderr: {out["text"][:300]!r}')
+    return problems
+
+
+# ----------------------------------------------------- what must be learned
+def printed(nb, pattern):
+    """The first match of `pattern` in a notebook's printed text."""
+    for cell in nb.cells:
+        for out in cell.get('outputs', []):
+            m = re.search(pattern, out.get('text', ''), re.MULTILINE)
+            if m:
+                return m
+    raise LookupError(f'no output matches {pattern!r}')
+
+
+def gan_measures(nb):
+    distance = r'^{}\s.*\s(\d+\.\d+)$'
+    return {name: float(printed(nb, distance.format(name)).group(1))
+            for name in ('real_data', 'trained_G', 'untrained_G')}
+
+
+def gan_learned(m):
+    """The trained generator removed most of the untrained one's distance to
+    the target Gaussian, and the yardstick works (the real sample is close).
+
+    Over 36 runs (6 seeds, native and foreign numerics, 3 tracks; see
+    tools/variation.py) the trained distance was 3% to 22% of the untrained
+    one, so 30% leaves a margin. A generator that learned the mean but not
+    the spread is at 72%."""
+    problems = []
+    if m['untrained_G'] <= 2.5:
+        problems.append('the untrained generator should be far from the target (> 2.5)')
+    if m['trained_G'] >= 0.3 * m['untrained_G']:
+        problems.append("the trained generator should be within 30% of the untrained "
+                        "generator's distance")
+    if m['real_data'] >= 0.1 * m['untrained_G']:
+        problems.append('the real sample should be within 10% of the untrained '
+                        "generator's distance")
+    return problems
+
+
+def dcgan_measures(nb):
+    row = r'^{}\s+(\d\.\d+)\s+(\d+)\s+(\d+\.\d+)$'
+    out = {}
+    for name in ('real', 'trained_G', 'untrained_G'):
+        m = printed(nb, row.format(name))
+        out[name] = {'classes': int(m.group(2)), 'inception score': float(m.group(3))}
+    return out
+
+
+def dcgan_learned(m):
+    """All ten digits appear, and the images are rated far above an
+    untrained generator's, whose images all look alike."""
+    trained, untrained = m['trained_G'], m['untrained_G']
+    problems = []
+    if trained['classes'] != 10:
+        problems.append(f"all ten digits should appear, found {trained['classes']}")
+    if trained['inception score'] <= 1.5 * untrained['inception score']:
+        problems.append('the Inception score should be at least 1.5 times the '
+                        "untrained generator's")
+    if untrained['inception score'] >= 1.2:
+        problems.append('the untrained generator should score below 1.2')
+    return problems
+
+
+# section -> (read the measures from a notebook, the problems with them)
+LEARNING = {
+    'gan': (gan_measures, gan_learned),
+    'dcgan': (dcgan_measures, dcgan_learned),
+}
+
+
+def learning_problems(section, nb):
+    """What a section's notebook failed to learn: [] if it met every threshold."""
+    if section not in LEARNING:
+        return []
+    measure, judge = LEARNING[section]
+    try:
+        measures = measure(nb)
+    except LookupError as e:
+        return [str(e)]
+    return [f'{p} ({measures})' for p in judge(measures)]
+
+
+# -------------------------------------------------------------- execution
+def execute(path, kernel_name, runs=1, env=None, timeout=1200, edit=None):
+    """Run a notebook top to bottom `runs` times in one fresh kernel (Run
+    All, then Run All again, ...), in the notebook's folder; return one
+    executed copy per run. `env` is added to the kernel's environment;
+    `edit(source) -> source` may change each code cell first."""
+    from nbclient import NotebookClient
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == 'code':
+            cell.outputs, cell.execution_count = [], None
+            if edit:
+                cell.source = edit(cell.source)
+    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
+                            resources={'metadata': {'path': str(Path(path).parent)}})
+    results = []
+    kernel_env = dict(os.environ, **SHARED_CPU, **(env or {}))
+    with client.setup_kernel(env=kernel_env):
+        for _ in range(runs):
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type == 'code':
+                    cell.outputs = []
+                client.execute_cell(cell, index)
+            results.append(copy.deepcopy(nb))
+    return results
