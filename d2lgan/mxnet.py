@@ -28,7 +28,7 @@ if mxnet_onednn.onednn_enabled():
     mxnet_onednn.patch_one_channel_transposed_convolution()
 
 from d2lgan.core import *  # noqa: E402, F403  (the shared helpers, as d2l.<name>)
-from d2lgan.core import ArrayLoader, device_helpers, seed_python_numpy  # noqa: E402
+from d2lgan.training import ArrayLoader, device_helpers, seed_python_numpy  # noqa: E402
 
 npx.set_np()
 

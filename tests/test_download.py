@@ -106,7 +106,8 @@ def hub(server, monkeypatch):
     assert len(entries) == len(FILES)
     entries['wrong'] = (server + '/sprites.bin', sha1(b'something else'))
     entries['cut'] = (server + '/cut.bin', sha1(PAYLOAD))
-    monkeypatch.setattr(d2l, 'DATA_HUB', entries)
+    for name, entry in entries.items():  # as a reader adds data sets: d2l.DATA_HUB[name] = ...
+        monkeypatch.setitem(d2l.DATA_HUB, name, entry)
     return entries
 
 

@@ -1,0 +1,150 @@
+"""Measuring what a generator learned: distances between Gaussians, and
+scores of generated digits by a classifier of real ones."""
+import numpy as np
+
+__all__ = ['compare_digit_scores', 'compare_gaussians', 'digit_scores', 'frechet_distance',
+           'gaussian_stats', 'held_out_digits']
+
+
+def gaussian_stats(samples):
+    """Return the sample mean and covariance of `samples` (one row each)."""
+    samples = np.asarray(samples, dtype=np.float64)
+    return samples.mean(axis=0), np.cov(samples, rowvar=False)
+
+
+def _sqrtm_psd(S):
+    """Square root of a symmetric positive semi-definite matrix."""
+    w, V = np.linalg.eigh(S)
+    return (V * np.sqrt(np.clip(w, 0, None))) @ V.T
+
+
+def frechet_distance(mean1, cov1, mean2, cov2):
+    """The 2-Wasserstein (Frechet) distance between two Gaussians.
+
+    d^2 = |m1 - m2|^2 + tr(C1 + C2 - 2 (C2^1/2 C1 C2^1/2)^1/2). It is zero only
+    for equal Gaussians and is measured in the units of the data. (The FID
+    score of image GANs is the square of this distance in a feature space.)
+    """
+    mean1, mean2 = np.asarray(mean1, float), np.asarray(mean2, float)
+    cov1, cov2 = np.asarray(cov1, float), np.asarray(cov2, float)
+    d = mean1.shape[-1] if mean1.ndim == 1 else -1
+    if not (mean1.shape == mean2.shape == (d,) and cov1.shape == cov2.shape == (d, d)):
+        raise ValueError(f'frechet_distance needs two means of shape (d,) and two '
+                         f'covariances of shape (d, d); got means {mean1.shape}, '
+                         f'{mean2.shape} and covariances {cov1.shape}, {cov2.shape}.')
+    root2 = _sqrtm_psd(cov2)
+    cross = _sqrtm_psd(root2 @ cov1 @ root2)
+    d2 = np.sum((mean1 - mean2) ** 2) + np.trace(cov1 + cov2 - 2 * cross)
+    return float(np.sqrt(max(d2, 0.0)))
+
+
+def compare_gaussians(mean, cov, **samples):
+    """Print, for each named sample set, its mean, its covariance and its
+    Frechet distance to the Gaussian N(mean, cov); return the distances."""
+    mean, cov = np.asarray(mean, float), np.asarray(cov, float)
+
+    def fmt(a):
+        return np.array2string(np.asarray(a), precision=2, floatmode='fixed',
+                               suppress_small=True, separator=' ')
+
+    rows = [('target', fmt(mean), fmt(cov).replace('\n', ''), '')]
+    distances = {}
+    for name, x in samples.items():
+        m, c = gaussian_stats(x)
+        distances[name] = frechet_distance(m, c, mean, cov)
+        rows.append((name, fmt(m), fmt(c).replace('\n', ''),
+                     f'{distances[name]:.3f}'))
+    _print_table(('', 'mean', 'covariance', 'distance'), rows)
+    return distances
+
+
+def _print_table(head, rows):
+    """Print rows of strings as left-aligned columns under a header."""
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    for r in [head, *rows]:
+        print('  '.join(x.ljust(w) for x, w in zip(r, widths)).rstrip())
+
+
+def held_out_digits():
+    """500 real MNIST digits (50 of each) that neither the rater of
+    `digit_scores` nor its reference statistics have seen: the yardstick
+    for generated digits. Shape (500, 28, 28), values in [0, 1]."""
+    from d2lgan.data import load_mnist
+    return load_mnist(train=False)[0][1::2]
+
+
+def compare_digit_scores(**image_sets):
+    """Print digit_scores for each named set of images; return them."""
+    scores = {name: digit_scores(images) for name, images in image_sets.items()}
+    _print_table(('', 'inception score', 'digits found', 'frechet distance'),
+                 [(name, f"{s['inception score']:.2f}", f"{s['digits found']}",
+                   f"{s['frechet distance']:.2f}") for name, s in scores.items()])
+    return scores
+
+
+_rater = None  # the classifier and the held-out digits' features, once trained
+
+
+def _digit_rater():
+    """A classifier of MNIST digits with one hidden layer of 128 units
+    (scikit-learn), trained on load_mnist(train=True) for 50 epochs, and the
+    mean and covariance of its features on half the held-out digits (every
+    other one: 50 of each digit). It classifies about 93% of the held-out
+    digits correctly. The other half, `held_out_digits()`, is left to rate
+    as real digits."""
+    global _rater
+    if _rater is None:
+        import warnings
+
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.neural_network import MLPClassifier
+
+        from d2lgan.data import load_mnist
+        images, labels = load_mnist(train=True)
+        with warnings.catch_warnings():  # 50 epochs on purpose: fast and good enough
+            warnings.simplefilter('ignore', ConvergenceWarning)
+            clf = MLPClassifier(hidden_layer_sizes=(128,), max_iter=50, random_state=0)
+            clf.fit(images.reshape(len(images), -1), labels)
+        reference = load_mnist(train=False)[0][::2].reshape(-1, 28 * 28)
+        _rater = clf, gaussian_stats(_digit_features(clf, reference))
+    return _rater
+
+
+def _digit_features(clf, x):
+    """The classifier's hidden layer (ReLU units) for flattened images x."""
+    return np.maximum(x @ clf.coefs_[0] + clf.intercepts_[0], 0)
+
+
+def digit_scores(images):
+    """Rate images of handwritten digits with a classifier of real MNIST
+    digits (see `load_mnist`), which never saw the held-out digits.
+
+    `images`: shape (n, 28, 28), or (n, 32, 32) with a 2-pixel border
+    (cropped), with or without a channel axis of 1; values in [0, 1], white
+    digits on black. Returns a dict with
+      'inception score': exp(E[KL(p(y|x) || p(y))]), 10 at best (each image
+        clearly one digit, all digits equally often), 1 for images that all
+        look alike or like no digit;
+      'digits found': how many of the ten digits the classifier sees;
+      'frechet distance': between the classifier's features of these images
+        and of 500 held-out real digits, each fitted by a Gaussian (the FID
+        idea, on digits): 0 for identical statistics; the other 500
+        held-out digits (`held_out_digits()`) are about 2 away.
+    """
+    x = np.asarray(images, dtype=np.float64)
+    if x.ndim == 4 and 1 in (x.shape[1], x.shape[3]):
+        x = x.reshape(x.shape[0], *[d for d in x.shape[1:] if d != 1])
+    if x.ndim != 3 or x.shape[1:] not in ((28, 28), (32, 32)) or len(x) < 2:
+        raise ValueError(f'digit_scores needs at least two gray images of shape (n, 28, 28) '
+                         f'or (n, 32, 32); got shape {np.shape(images)}.')
+    if x.shape[1] == 32:
+        x = x[:, 2:30, 2:30]
+    clf, (mean, cov) = _digit_rater()
+    x = np.clip(x, 0, 1).reshape(len(x), -1)
+    p = clf.predict_proba(x)
+    marginal = p.mean(axis=0)
+    kl = np.sum(p * (np.log(p + 1e-12) - np.log(marginal + 1e-12)), axis=1)
+    fm, fc = gaussian_stats(_digit_features(clf, x))
+    return {'inception score': float(np.exp(kl.mean())),
+            'digits found': int(len(set(p.argmax(axis=1)))),
+            'frechet distance': frechet_distance(fm, fc, mean, cov)}
