@@ -37,7 +37,7 @@ lab: $(STAMP)
 
 test: $(STAMP) lint browser
 	$(BIN)/python tools/nbsource.py check
-	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadgroup --durations=10 tests
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --durations=10 tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check d2lgan tests tools site notebooks

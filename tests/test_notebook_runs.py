@@ -1,7 +1,7 @@
 """Fresh runs of every notebook, checked as tools/nbcompare.py says.
 
-Each notebook is executed twice per test session, and every check shares
-those executions:
+Each notebook is executed in two fresh kernels per test session, and every
+check shares those executions:
 
 * native: this machine's numerical code paths. Run All, then Run All again
   in the same kernel, as a reader who reruns a notebook does. The first run
@@ -11,10 +11,9 @@ those executions:
   take. One Run All, compared with the committed outputs and judged by the
   same thresholds. This is what a fresh clone on another machine does.
 
-Tests of one run share an xdist group, so `pytest -n 2 --dist loadgroup`
-executes each run once, on one of the two cores.
+All checks of one execution are one test (pytest-xdist spreads the tests
+over the cores; a test names every check that failed).
 """
-import functools
 import sys
 from pathlib import Path
 
@@ -27,51 +26,43 @@ import nbcompare  # noqa: E402
 import nbsource  # noqa: E402
 
 MODES = {'native': ({}, 2), 'foreign': (nbcompare.FOREIGN_NUMERICS, 1)}
-NOTEBOOKS = [(s, t) for s in nbsource.sections() for t in nbsource.TRACKS]
+RUNS = [pytest.param(s, t, m, id=f'{s}-{t}-{m}')
+        for s in nbsource.sections() for t in nbsource.TRACKS for m in MODES]
 
 
-@functools.cache
-def runs(section, track, mode):
+def check_runs(section, track, mode, runs, committed):
+    """The problems of a notebook's fresh runs, by check (empty when it passes)."""
+    first = runs[0]
+    problems = {
+        'errors or output on stderr': nbcompare.run_problems(first),
+        'outputs unlike the committed ones': nbcompare.compare(committed, first),
+        'did not learn': nbcompare.learning_problems(section, first),
+    }
+    if mode == 'native':
+        problems['the second Run All in the same kernel showed something else'] = \
+            nbcompare.exact(first, runs[1])
+    elif not nbcompare.exact(committed, first):
+        # The simulated CPU must compute differently, or the run proves nothing.
+        problems['the foreign numerics changed no output'] = ['every output as committed']
+    return {check: found for check, found in problems.items() if found}
+
+
+@pytest.mark.parametrize('section, track, mode', RUNS)
+def test_fresh_run(section, track, mode):
     env, count = MODES[mode]
-    return nbcompare.execute(nbsource.notebook_path(section, track), 'python3',
-                             runs=count, env=env)
+    path = nbsource.notebook_path(section, track)
+    runs = nbcompare.execute(path, 'python3', runs=count, env=env)
+    failed = check_runs(section, track, mode, runs, nbformat.read(path, as_version=4))
+    assert not failed, '\n'.join(f'{check}:\n  ' + '\n  '.join(found)
+                                  for check, found in failed.items())
 
 
-def params(modes=tuple(MODES)):
-    # (no '/' in ids: pytest-xdist 3.8 then splits a group between workers)
-    return [pytest.param(s, t, m, id=f'{s}-{t}-{m}',
-                         marks=pytest.mark.xdist_group(f'{s}-{t}-{m}'))
-            for s, t in NOTEBOOKS for m in modes]
-
-
-def committed(section, track):
-    return nbformat.read(nbsource.notebook_path(section, track), as_version=4)
-
-
-@pytest.mark.parametrize('section, track, mode', params())
-def test_fresh_run_has_no_errors_and_nothing_on_stderr(section, track, mode):
-    assert nbcompare.run_problems(runs(section, track, mode)[0]) == []
-
-
-@pytest.mark.parametrize('section, track, mode', params())
-def test_fresh_run_shows_what_was_committed(section, track, mode):
-    problems = nbcompare.compare(committed(section, track), runs(section, track, mode)[0])
-    assert problems == [], '\n'.join(problems)
-
-
-@pytest.mark.parametrize('section, track, mode', params())
-def test_fresh_run_learned(section, track, mode):
-    assert nbcompare.learning_problems(section, runs(section, track, mode)[0]) == []
-
-
-@pytest.mark.parametrize('section, track, mode', params(['native']))
-def test_running_a_notebook_twice_gives_the_same_outputs(section, track, mode):
-    first, second = runs(section, track, mode)
-    assert nbcompare.exact(first, second) == []
-
-
-@pytest.mark.parametrize('section, track, mode', params(['foreign']))
-def test_foreign_numerics_really_change_the_numbers(section, track, mode):
-    """The simulated CPU must compute differently, or the foreign runs prove
-    nothing: some output of a trained model must differ from the committed."""
-    assert nbcompare.exact(committed(section, track), runs(section, track, mode)[0]) != []
+def test_check_runs_names_each_failed_check():
+    nb = nbformat.read(nbsource.notebook_path('gan', 'pytorch'), as_version=4)
+    assert check_runs('gan', 'pytorch', 'native', [nb, nb], nb) == {}
+    assert list(check_runs('gan', 'pytorch', 'foreign', [nb], nb)) == [
+        'the foreign numerics changed no output']
+    drifted = nbformat.from_dict(nbformat.reads(
+        nbformat.writes(nb).replace('0.252', '0.253'), as_version=4))
+    assert list(check_runs('gan', 'pytorch', 'native', [nb, drifted], nb)) == [
+        'the second Run All in the same kernel showed something else']

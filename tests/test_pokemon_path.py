@@ -71,8 +71,8 @@ def test_the_pokemon_switch_trains_the_books_network(track, hub_entry, tmp_path)
     script = nbsource.script('dcgan', track)
     script = edit(script, 'use_pokemon = False',
                   f'use_pokemon = True\nd2l.DATA_HUB["pokemon"] = ({url!r}, {sha1!r})')
-    script = edit(script, 'latent_dim, lr, num_epochs = 100, 0.005, 20',
-                  'latent_dim, lr, num_epochs = 100, 0.005, 1')
+    script = edit(script, 'n_G, n_D, batch_size, lr, num_epochs = 64, 64, 256, 0.005, 20',
+                  'n_G, n_D, batch_size, lr, num_epochs = 64, 64, 256, 0.005, 1')
     script += ('\nprint("images", tuple(images.shape))'
                '\nprint("generated", tuple(net_G(Z).shape))\n')
     (tmp_path / 'run.py').write_text(script)

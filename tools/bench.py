@@ -7,8 +7,8 @@ is not touched), and reads from it:
 * examples/sec: the speed the training cell prints for its last epoch;
 * train wall time: how long the training cell took, drawing included;
 * quality: what the section measures of its trained generator, the
-  Frechet distance to the target for gan (lower is better), the Inception
-  score of a digit classifier for dcgan (higher is better).
+  Frechet distance to the target for gan, and to held-out real digits in a
+  digit classifier's features for dcgan (lower is better for both).
 
 Each notebook runs --repeat times; the table shows the median and the range.
 For comparison it also runs tools/baseline.py as often, in the same
