@@ -11,14 +11,14 @@ change of CPU:
 * Text (printed lines, text results, HTML) is compared line by line. A line
   without a decimal number (shapes, messages, settings, table headers) must
   be identical. In a line that holds a decimal number, every number is
-  replaced by its format (``0.693`` -> ``#.###``, ``8%`` -> ``#%``), and
-  spacing is ignored, because numbers computed in floating point are printed
-  with decimals, and integers on the same line come from the same
-  computation (digits found, a percentage). Spacing is not compared in any
-  line: tables align their columns to their widest number, which changes
-  with a minus sign. Words, labels, punctuation and the number of lines and
-  of numbers must match. Training speed and memory addresses are masked
-  everywhere (they differ between two runs on one machine).
+  replaced by its format (``0.693`` -> ``#.###``, ``8%`` -> ``#%``):
+  numbers computed in floating point are printed with decimals, and
+  integers on the same line come from the same computation (digits found,
+  a percentage). Spacing is not compared in any line: tables align their
+  columns to their widest number, which changes with a minus sign. Words,
+  labels, punctuation and the number of lines and of numbers must match.
+  Training speed and memory addresses are masked everywhere (they differ
+  between two runs on one machine).
 * Figures (matplotlib SVG) are compared by structure: the number of axes;
   for each axes its labels and title, its legend's entries, the number of
   lines and the points of each, the number of point clouds and the points
