@@ -119,12 +119,12 @@ class Animator:
     """Draw data points as they arrive, for example one loss value per epoch.
 
     The signature is the book's. What differs is how the figure reaches the
-    screen. In Jupyter the figure is redrawn in place, at most once every
-    `min_interval` seconds, so drawing never slows training down much. When
-    the cell finishes, the live view is emptied and the final figure is shown
-    once as an ordinary output. A saved notebook therefore holds exactly one
-    figure per Animator, and so does a test run with nbval (which ignores
-    in-place updates). Outside Jupyter nothing is shown; `fig` is there to
+    screen. In Jupyter the figure appears at the first `add` and is redrawn
+    in place, at most once every `min_interval` seconds, so drawing never
+    slows training down much. When the cell finishes, the same output is
+    redrawn a last time with the final figure. A saved notebook therefore
+    holds exactly one figure per Animator, above whatever the cell printed,
+    and no empty output. Outside Jupyter nothing is shown; `fig` is there to
     save or inspect.
     """
 
@@ -178,8 +178,9 @@ class Animator:
             if a is not None and b is not None:
                 self.X[i].append(a)
                 self.Y[i].append(b)
-        self._start_live_view()
-        if self._live is not None and not self._is_last(x) and (
+        if self._live is None:
+            self._start_live_view()
+        elif not self._is_last(x) and (
                 time.perf_counter() - self._last_draw >= self.min_interval):
             self.draw()
             self._live.update(self.fig)
@@ -226,30 +227,33 @@ class Animator:
                 self.axes[i].legend(legend)
 
     def show(self):
-        """Draw the final figure and display it once (in Jupyter)."""
+        """Draw the final figure and display it once (in Jupyter): in place of
+        the live view if there is one, else as a new output."""
         self.draw()
         if self._live is not None:
-            self._live.update(_EMPTY, raw=True)
+            self._live.update(self.fig)
             self._shell.events.unregister('post_run_cell', self._on_cell_end)
             self._live = None
-        if _in_kernel():
+        elif _in_kernel():
             from IPython.display import display
             display(self.fig)
 
     def _start_live_view(self):
-        if self._live is not None or not _in_kernel():
+        """In Jupyter, show the figure as it is now, in an output that later
+        draws update in place."""
+        if not _in_kernel():
             return
         from IPython import get_ipython
         from IPython.display import display
+        self.draw()
         self._shell = get_ipython()
-        self._live = display(_EMPTY, raw=True, display_id=True)
+        self._live = display(self.fig, display_id=True)
+        self._last_draw = time.perf_counter()
         self._shell.events.register('post_run_cell', self._on_cell_end)
 
     def _on_cell_end(self, result=None):
         self.show()
 
-
-_EMPTY = {'text/plain': ''}
 
 
 def _in_kernel():

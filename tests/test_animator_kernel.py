@@ -8,6 +8,7 @@ import nbformat
 import pytest
 from conftest import execute, kernel
 from nbclient import NotebookClient
+from nbcompare import figure_structure
 
 TRAIN = """\
 from d2lgan import core as d2l
@@ -31,23 +32,25 @@ def messages():
 
 def test_live_view_is_updated_in_place(messages):
     types = [m['msg_type'] for m in messages[0]]
-    # epochs 1-4 are drawn live; epoch 5 is left to the final figure
-    assert types.count('update_display_data') == 4 + 1  # + the live view emptied
+    # epoch 1 opens the live view, epochs 2-4 redraw it, epoch 5 is left to
+    # the final figure, which replaces the live view when the cell ends
+    assert types.count('display_data') == 1
+    assert types.count('update_display_data') == 3 + 1
     first = next(m for m in messages[0] if m['msg_type'] == 'display_data')
     live_id = first['content']['transient']['display_id']
     updates = [m for m in messages[0] if m['msg_type'] == 'update_display_data']
     assert all(m['content']['transient']['display_id'] == live_id for m in updates)
-    assert 'image/svg+xml' in updates[0]['content']['data']
-    assert updates[-1]['content']['data'] == {'text/plain': ''}
+    assert all('image/svg+xml' in m['content']['data'] for m in [first, *updates])
+    # the final figure is drawn after the printed line, in the view above it
+    printed = types.index('stream')
+    assert types.index('display_data') < printed < len(types) - 1 - types[::-1].index(
+        'update_display_data')
 
 
-def test_display_messages_leave_one_empty_view_and_one_figure(messages):
+def test_no_output_is_ever_empty(messages):
     shown = [m['content']['data'] for m in messages[0]
-             if m['msg_type'] in ('display_data', 'execute_result')]
-    assert len(shown) == 2
-    assert shown[0] == {'text/plain': ''}
-    assert 'image/svg+xml' in shown[1]
-    assert shown[1]['image/svg+xml'].count('<svg') == 1
+             if m['msg_type'] in ('display_data', 'update_display_data', 'execute_result')]
+    assert all(d.get('image/svg+xml', '').count('<svg') == 1 for d in shown)
 
 
 def test_final_figure_is_shown_once_and_not_again_in_later_cells(messages):
@@ -61,7 +64,10 @@ def test_saved_notebook_holds_the_same_outputs():
     nb.cells = [nbformat.v4.new_code_cell(TRAIN)]
     NotebookClient(nb, kernel_name='python3', timeout=120).execute()
     outputs = nb.cells[0].outputs
-    assert [o.output_type for o in outputs] == ['display_data', 'stream', 'display_data']
-    assert outputs[0].data == {'text/plain': ''}
+    # the figure, then what the cell printed: no empty output in between
+    assert [o.output_type for o in outputs] == ['display_data', 'stream']
     assert outputs[1].text == 'trained\n'
-    assert 'image/svg+xml' in outputs[2].data
+    svg = outputs[0].data['image/svg+xml']
+    # the final figure, with all five epochs (one line of five points)
+    assert svg.count('<svg') == 1
+    assert figure_structure(svg)[0]['lines'] == [5]

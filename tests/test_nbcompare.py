@@ -208,3 +208,11 @@ def test_text_form_masks_numbers_only_in_lines_with_decimals():
         'torch.Size([2,20,8,8])', 'loss #.###,# digits,#%']
     assert nbcompare.text_form('<Figure size 350x250 with 1 Axes> at 0x7f3a') == [
         '<Figure size 350x250 with 1 Axes> at 0xADDRESS']
+
+
+def test_an_empty_output_fails():
+    nb = copy.deepcopy(notebook())
+    code = [c for c in nb.cells if c.cell_type == 'code']
+    code[0].outputs.append(nbformat.v4.new_output('display_data', data={'text/plain': ''}))
+    problems = nbcompare.run_problems(nb)
+    assert len(problems) == 1 and 'empty display_data' in problems[0]

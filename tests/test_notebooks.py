@@ -99,6 +99,7 @@ def test_notebook_was_executed_top_to_bottom_without_errors(section, track):
     assert errors == []
     streams = [o for c in code for o in c.outputs if o.get('name') == 'stderr']
     assert streams == [], 'warnings or log lines on stderr'
+    assert nbcompare.run_problems(read(section, track)) == []
 
 
 @pytest.mark.parametrize('section', SECTIONS)

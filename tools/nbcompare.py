@@ -230,7 +230,8 @@ def exact(first, second):
 
 
 def run_problems(nb):
-    """Errors and stderr in an executed notebook."""
+    """Errors, stderr and empty outputs (blank areas in JupyterLab) in an
+    executed notebook."""
     problems = []
     for i, cell in enumerate((c for c in nb.cells if c.cell_type == 'code'), 1):
         for out in cell.get('outputs', []):
@@ -238,6 +239,10 @@ def run_problems(nb):
                 problems.append(f'code cell {i}: {out["ename"]}: {out["evalue"]}')
             elif out.get('name') == 'stderr':
                 problems.append(f'code cell {i} printed to stderr: {out["text"][:300]!r}')
+            elif not ''.join(out.get('text', '')).strip() and not any(
+                    ''.join(v).strip() if isinstance(v, (str, list)) else v
+                    for v in out.get('data', {}).values()):
+                problems.append(f'code cell {i} has an empty {out["output_type"]} output')
     return problems
 
 
