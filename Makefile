@@ -18,13 +18,17 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: lab test lint browser html notebooks lib bench clean
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-book.txt pyproject.toml jupyter/overrides.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-book.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name d2lgan \
 		--display-name "Python 3 (d2lgan)" >/dev/null
+	@# JupyterLab's settings for the course: no news pop-up (needs a network anyway)
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
 # Extra JupyterLab options, e.g. make lab LAB_ARGS="--no-browser --port 8890".

@@ -132,11 +132,12 @@ def _hub_entry(name):
                    f'(which has: {", ".join(sorted(DATA_HUB))}).')
 
 
-def download(name, folder=None, sha1_hash=None):
+def download(url, folder=None, sha1_hash=None):
     """Download a file into `folder` (default: `default_data_folder()`) and
     return its local path.
 
-    `name` is a key of DATA_HUB (whose SHA-1 is then known) or a URL. A file
+    `url` is a URL, as in the book, or the name of a data set in DATA_HUB
+    (whose SHA-1 is then known). A file
     already in the folder with the right SHA-1 is used as it is, so a file
     placed there by hand works offline. A fresh download goes to a temporary
     file first and is renamed only once its SHA-1 matches: an interrupted or
@@ -144,7 +145,7 @@ def download(name, folder=None, sha1_hash=None):
     """
     import pooch
     import requests
-    url, known = _hub_entry(name)
+    url, known = _hub_entry(url)
     sha1_hash = sha1_hash or known
     folder = Path(folder) if folder is not None else default_data_folder()
     fname = url.rstrip('/').split('/')[-1]

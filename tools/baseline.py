@@ -1,12 +1,15 @@
-"""The GAN section trained the way the book's library does it, for `make bench`.
+"""The GAN section trained the way the book does it, for `make bench`.
 
 Same data, model, hyperparameters and algorithm as notebooks/*/gan.ipynb,
-but with the choices of the book's code and its d2l library, so that the
-course's speed-ups can be measured against it on the same machine, in the
-same run:
+but with the book's code and its choices, so that the course's speed-ups
+can be measured against it on the same machine, in the same run:
 
-* batches come from the framework's general data loader (PyTorch's
-  DataLoader, Gluon's DataLoader, tf.data);
+* the steps are the book's own `update_D` and `update_G`, and batches come
+  from the book's `load_array` (the framework's general data loader), taken
+  from the book's library, d2l 1.0.3, installed next to the course
+  (requirements-book.txt). Where its module does not import (d2l.torch
+  needs a torchvision built for the installed torch), a copy of the same
+  code below stands in, and the output says so;
 * PyTorch uses its default Adam, Gluon runs the networks and the loss
   imperatively (not hybridized), and TensorFlow runs the steps eagerly
   (no tf.function);
@@ -14,8 +17,10 @@ same run:
   to SVG for display each time, which we reproduce by rendering to memory.
 
 Run: python tools/baseline.py {mxnet,pytorch,tensorflow}. Prints the speed
-of the last epoch and the wall time of training, as the notebooks do.
+of the last epoch and the wall time of training, as the notebooks do, and
+which code ran: "book's d2l" or "copy of the book's code".
 """
+import importlib
 import io
 import sys
 import time
@@ -53,8 +58,24 @@ class RenderEveryEpoch:
         self.fig.savefig(io.BytesIO(), format='svg')
 
 
-def report(epoch_seconds, total):
-    print(f'{1000 / epoch_seconds[-1]:.1f} examples/sec, {total:.1f} s')
+def book_library(module):
+    """The book's d2l module of a framework, or None where it does not import."""
+    try:
+        return importlib.import_module(f'd2l.{module}')
+    except Exception as e:  # e.g. a torchvision built for another torch
+        print(f'd2l.{module} does not import here ({type(e).__name__}: '
+              f'{str(e)[:100]}); a copy of the book\'s code runs instead.', file=sys.stderr)
+        return None
+
+
+def first(batch):
+    """The examples of a batch from a loader of one array."""
+    return batch[0] if isinstance(batch, (list, tuple)) else batch
+
+
+def report(epoch_seconds, total, book):
+    print(f'{1000 / epoch_seconds[-1]:.1f} examples/sec, {total:.1f} s, '
+          + ("book's d2l" if book else "copy of the book's code"))
 
 
 def train_pytorch():
@@ -62,9 +83,10 @@ def train_pytorch():
     from torch import nn
     torch.manual_seed(0)
     torch.set_num_threads(1)
+    book = book_library('torch')
     data = torch.normal(0.0, 1, (1000, 2)) @ torch.tensor(A) + torch.tensor(B)
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(data), BATCH_SIZE,
-                                         shuffle=True)
+    loader = (book.load_array((data,), BATCH_SIZE) if book else torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(data), BATCH_SIZE, shuffle=True))
     net_G = nn.Sequential(nn.Linear(2, 2))
     net_D = nn.Sequential(nn.Linear(2, 5), nn.Tanh(), nn.Linear(5, 3), nn.Tanh(),
                           nn.Linear(3, 1))
@@ -76,8 +98,13 @@ def train_pytorch():
     plot, seconds, start = RenderEveryEpoch(), [], time.perf_counter()
     for epoch in range(NUM_EPOCHS):
         tic, total = time.perf_counter(), [0.0, 0.0]
-        for (X,) in loader:
+        for batch in loader:
+            X = first(batch)
             Z = torch.normal(0, 1, size=(X.shape[0], LATENT_DIM))
+            if book:
+                total[0] += float(book.update_D(X, Z, net_D, net_G, loss, opt_D))
+                total[1] += float(book.update_G(Z, net_D, net_G, loss, opt_G))
+                continue
             ones, zeros = torch.ones(X.shape[0], 1), torch.zeros(X.shape[0], 1)
             opt_D.zero_grad()
             loss_D = (loss(net_D(X), ones) + loss(net_D(net_G(Z).detach()), zeros)) / 2
@@ -92,7 +119,7 @@ def train_pytorch():
         fake = net_G(torch.normal(0, 1, size=(100, LATENT_DIM))).detach().numpy()
         plot.add(epoch + 1, [t / 1000 for t in total], data[:100].numpy(), fake)
         seconds.append(time.perf_counter() - tic)
-    report(seconds, time.perf_counter() - start)
+    report(seconds, time.perf_counter() - start, book)
 
 
 def train_mxnet():
@@ -102,8 +129,10 @@ def train_mxnet():
     from mxnet.gluon import nn
     npx.set_np()
     npx.random.seed(0)
+    book = book_library('mxnet')
     data = np.random.normal(0.0, 1, (1000, 2)) @ np.array(A) + np.array(B)
-    loader = gluon.data.DataLoader(gluon.data.ArrayDataset(data), BATCH_SIZE, shuffle=True)
+    loader = (book.load_array((data,), BATCH_SIZE) if book else gluon.data.DataLoader(
+        gluon.data.ArrayDataset(data), BATCH_SIZE, shuffle=True))
     net_G = nn.Sequential()
     net_G.add(nn.Dense(2))
     net_D = nn.Sequential()
@@ -116,8 +145,13 @@ def train_mxnet():
     plot, seconds, start = RenderEveryEpoch(), [], time.perf_counter()
     for epoch in range(NUM_EPOCHS):
         tic, total = time.perf_counter(), [0.0, 0.0]
-        for X in loader:
+        for batch in loader:
+            X = first(batch)
             Z = np.random.normal(0, 1, size=(X.shape[0], LATENT_DIM))
+            if book:
+                total[0] += float(book.update_D(X, Z, net_D, net_G, loss, opt_D))
+                total[1] += float(book.update_G(Z, net_D, net_G, loss, opt_G))
+                continue
             ones, zeros = np.ones((X.shape[0], 1)), np.zeros((X.shape[0], 1))
             fake_X = net_G(Z)
             with autograd.record():
@@ -133,7 +167,7 @@ def train_mxnet():
         fake = net_G(np.random.normal(0, 1, size=(100, LATENT_DIM))).asnumpy()
         plot.add(epoch + 1, [t / 1000 for t in total], data[:100].asnumpy(), fake)
         seconds.append(time.perf_counter() - tic)
-    report(seconds, time.perf_counter() - start)
+    report(seconds, time.perf_counter() - start, book)
 
 
 def train_tensorflow():
@@ -143,8 +177,10 @@ def train_tensorflow():
     tf.keras.utils.set_random_seed(0)
     tf.config.threading.set_intra_op_parallelism_threads(1)
     tf.config.threading.set_inter_op_parallelism_threads(1)
+    book = book_library('tensorflow')
     data = tf.random.normal((1000, 2), 0.0, 1) @ tf.constant(A) + tf.constant(B)
-    loader = tf.data.Dataset.from_tensor_slices(data).shuffle(1000).batch(BATCH_SIZE)
+    loader = (book.load_array((data,), BATCH_SIZE) if book else
+              tf.data.Dataset.from_tensor_slices(data).shuffle(1000).batch(BATCH_SIZE))
     net_G = tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Dense(2)])
     net_D = tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Dense(5, 'tanh'),
                                  tf.keras.layers.Dense(3, 'tanh'), tf.keras.layers.Dense(1)])
@@ -156,8 +192,13 @@ def train_tensorflow():
     plot, seconds, start = RenderEveryEpoch(), [], time.perf_counter()
     for epoch in range(NUM_EPOCHS):
         tic, total = time.perf_counter(), [0.0, 0.0]
-        for X in loader:
+        for batch in loader:
+            X = first(batch)
             Z = tf.random.normal((X.shape[0], LATENT_DIM), 0, 1)
+            if book:
+                total[0] += float(book.update_D(X, Z, net_D, net_G, loss, opt_D))
+                total[1] += float(book.update_G(Z, net_D, net_G, loss, opt_G))
+                continue
             ones, zeros = tf.ones((X.shape[0], 1)), tf.zeros((X.shape[0], 1))
             fake_X = net_G(Z)
             with tf.GradientTape() as tape:
@@ -173,7 +214,7 @@ def train_tensorflow():
         fake = net_G(tf.random.normal((100, LATENT_DIM), 0, 1)).numpy()
         plot.add(epoch + 1, [t / 1000 for t in total], data[:100].numpy(), fake)
         seconds.append(time.perf_counter() - tic)
-    report(seconds, time.perf_counter() - start)
+    report(seconds, time.perf_counter() - start, book)
 
 
 if __name__ == '__main__':

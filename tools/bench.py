@@ -64,8 +64,8 @@ def run_baseline(track):
     """Speed and wall time of one run of tools/baseline.py."""
     out = subprocess.run([sys.executable, str(Path(__file__).with_name('baseline.py')), track],
                          capture_output=True, text=True, check=True).stdout
-    m = re.search(r'([\d.]+) examples/sec, ([\d.]+) s', out)
-    return {'speed': float(m.group(1)), 'train': float(m.group(2))}
+    m = re.search(r'([\d.]+) examples/sec, ([\d.]+) s, (.+)', out)
+    return {'speed': float(m.group(1)), 'train': float(m.group(2)), 'code': m.group(3)}
 
 
 def summary(values, fmt):
@@ -100,7 +100,7 @@ def main(argv=None):
         if book:
             head[2:2] = ['baseline', 'book', 'speed-up (goal)']
             head[-1:-1] = ['baseline (s)', 'book (s)']
-        rows = []
+        rows, baseline_code = [], {}
         for track in nbsource.TRACKS:
             runs = [run_once(section, track) for _ in range(args.repeat)]
             row = [FRAMEWORK[track], summary([r['speed'] for r in runs], '{:.0f}'),
@@ -109,6 +109,7 @@ def main(argv=None):
             if book:
                 book_speed, book_time, goal = book[track]
                 base = [run_baseline(track) for _ in range(args.repeat)]
+                baseline_code[FRAMEWORK[track]] = base[0]['code']
                 speed = statistics.median(r['speed'] for r in runs)
                 base_speed = statistics.median(b['speed'] for b in base)
                 row[2:2] = [summary([b['speed'] for b in base], '{:.0f}'), f'{book_speed}',
@@ -124,6 +125,7 @@ def main(argv=None):
         if book:
             print('speed-up: median speed over the median of the baseline measured now / '
                   'over the book\'s figure.')
+            print('baseline: ' + '; '.join(f'{k}: {v}' for k, v in baseline_code.items()) + '.')
         print('Speeds are of the last epoch; times are of all epochs, drawing included.')
     return 0
 
