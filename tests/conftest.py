@@ -2,15 +2,23 @@
 
 This process draws with the headless Agg backend. Notebook kernels started
 by the tests are separate processes and keep Jupyter's inline backend, so
-the notebooks still produce their figures.
+the notebooks still produce their figures. The course's tools (tools/) are
+importable by name, as the Makefile runs them.
 """
 import contextlib
+import os
+import shutil
+import sys
+from pathlib import Path
 
 import matplotlib
 import nbformat
+import pytest
 from jupyter_client.manager import start_new_kernel
 
 matplotlib.use('Agg')
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / 'tools'))
 
 
 @contextlib.contextmanager
@@ -47,3 +55,27 @@ def write_tracks(folder, cells_per_track, section='demo'):
             nb.cells.append(new(src))
         (folder / track).mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, folder / track / f'{section}.ipynb')
+
+
+def find_browser():
+    named = os.environ.get('D2LGAN_BROWSER')
+    if named:
+        if not Path(named).exists():
+            pytest.fail(f'D2LGAN_BROWSER={named} does not exist; point it at a Chromium '
+                        f'or Chrome executable')
+        return named
+    for name in ('chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'):
+        if shutil.which(name):
+            return shutil.which(name)
+    pytest.fail('no Chromium found for the website tests: install it (Debian/Ubuntu: '
+                'apt-get install chromium; `make test` does this when run as root) '
+                'or set D2LGAN_BROWSER to a Chromium or Chrome executable')
+
+
+@pytest.fixture(scope='module')
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=find_browser())
+        yield chromium
+        chromium.close()

@@ -1,8 +1,9 @@
 """Draw the course's own figures into img/ (run: python tools/figures.py).
 
 Each figure is drawn with matplotlib from code, so that it can be changed
-and redrawn; the SVG is written with a fixed salt and no date, so redrawing
-an unchanged figure leaves the file unchanged.
+and redrawn, and written as a PNG without metadata that changes from run to
+run, so redrawing an unchanged figure leaves the file unchanged. The
+notebooks embed it (see `embed_images` in tools/nbsource.py).
 """
 from pathlib import Path
 
@@ -51,13 +52,14 @@ def gan():
 
 
 def main():
-    plt.rcParams['svg.hashsalt'] = 'd2lgan'
     IMG.mkdir(exist_ok=True)
     for name, draw in [('gan', gan)]:
         fig = draw()
-        fig.savefig(IMG / f'{name}.svg', metadata={'Date': None})
+        # PNG, not SVG: notebooks carry their figures as attachments, and
+        # JupyterLab does not show SVG attachments (jupyterlab/jupyterlab#10464).
+        fig.savefig(IMG / f'{name}.png', dpi=100, metadata={'Software': None})
         plt.close(fig)
-        print(f'wrote img/{name}.svg')
+        print(f'wrote img/{name}.png')
 
 
 if __name__ == '__main__':

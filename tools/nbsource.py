@@ -135,7 +135,44 @@ def notebook_path(section, track, folder=None):
 
 def cell_sources(cells, track):
     """(cell_type, source) pairs of one track."""
-    return [(kind, body if kind == 'markdown' else body[track]) for kind, body in cells]
+    return [(kind, embed_images(body)[0] if kind == 'markdown' else body[track])
+            for kind, body in cells]
+
+
+IMAGE_LINK = re.compile(r'(!\[[^\]]*\]\()((?:\.\./)+img/)([^)\s]+)\)')
+# JupyterLab shows PNG and JPEG attachments, not SVG ones (jupyterlab#10464);
+# tools/figures.py writes a PNG of each figure it draws.
+IMAGE_TYPES = {'.png': 'image/png', '.jpg': 'image/jpeg'}
+
+
+def embed_images(text):
+    """Markdown whose links to img/ point to cell attachments instead, and
+    those attachments: {name: {mime type: base64}}. A notebook then shows its
+    figures wherever it is opened, with or without the repository around it."""
+    import base64
+    attachments = {}
+
+    def attach(m):
+        name = m.group(3)
+        path = ROOT / 'img' / name
+        if not path.is_file() or path.suffix not in IMAGE_TYPES:
+            raise SourceError(f'{m.group(0)}: link to a .png or .jpg in img/ (JupyterLab '
+                              f'does not show SVG attachments; tools/figures.py writes a '
+                              f'PNG of each of its figures); img/{name} is not one')
+        attachments[name] = {IMAGE_TYPES[path.suffix]:
+                             base64.b64encode(path.read_bytes()).decode('ascii')}
+        return f'{m.group(1)}attachment:{name})'
+
+    return IMAGE_LINK.sub(attach, text), attachments
+
+
+def _cell_images(cells):
+    """The attachments each Markdown cell should carry (None for code)."""
+    return [embed_images(body)[1] if kind == 'markdown' else None for kind, body in cells]
+
+
+def _attachments(cell):
+    return dict(cell.get('attachments', {})) if cell.cell_type == 'markdown' else None
 
 
 class ParityError(SourceError):
@@ -196,15 +233,18 @@ def build(section):
         wanted = cell_sources(cells, track)
         if path.exists():
             old = nbformat.read(path, as_version=4)
-            if [(c.cell_type, c.source) for c in old.cells] == wanted:
+            if ([(c.cell_type, c.source) for c in old.cells] == wanted
+                    and [_attachments(c) for c in old.cells] == _cell_images(cells)):
                 continue
         nb = nbformat.v4.new_notebook()
         nb.metadata = {'kernelspec': KERNELSPEC,
                        'language_info': {'name': 'python'}}
-        for kind, src in wanted:
+        for (kind, src), images in zip(wanted, _cell_images(cells)):
             new = nbformat.v4.new_markdown_cell if kind == 'markdown' else nbformat.v4.new_code_cell
             cell = new(src)
             cell.pop('id', None)
+            if images:
+                cell.attachments = images
             nb.cells.append(cell)
         nb.nbformat_minor = 4
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -253,6 +293,8 @@ def check():
             if [(c.cell_type, c.source) for c in nb.cells] != cell_sources(cells, track):
                 problems.append(f'{path.relative_to(ROOT)} differs from '
                                 f'sections/{section}.md')
+            elif [_attachments(c) for c in nb.cells] != _cell_images(cells):
+                problems.append(f'{path.relative_to(ROOT)}: its images differ from img/')
     return problems
 
 

@@ -36,7 +36,7 @@ SITE = ROOT / 'site'
 LABELS = {'mxnet': 'MXNet', 'pytorch': 'PyTorch', 'tensorflow': 'TensorFlow'}
 DEFAULT_TRACK = 'pytorch'
 SYNC_GROUP = 'framework'
-IMAGE_LINK = re.compile(r'(!\[[^\]]*\]\()((?:\.\./)+img/)')
+ATTACHMENT_LINK = re.compile(r'(!\[[^\]]*\]\()attachment:([^)\s]+)\)')
 
 
 def fence(text, char='`', minimum=3):
@@ -109,9 +109,23 @@ class Page:
         return (f'{f}{{tab-set}}\n:sync-group: {SYNC_GROUP}\n:class: d2lgan-tracks\n\n'
                 f'{inner}\n{f}\n')
 
-    def add_markdown(self, source):
-        # Notebooks link to img/ at the repository root; the page sits next to it.
-        self.parts.append(IMAGE_LINK.sub(r'\1img/', source) + '\n')
+    def add_markdown(self, cell):
+        """Prose; its images (cell attachments) become files in figures/."""
+        attachments = cell.get('attachments', {})
+
+        def link(m):
+            name = m.group(2)
+            if name not in attachments:
+                raise nbsource.SourceError(f'section {self.section!r}: the image {name} is '
+                                           f'not attached to its cell; run `make notebooks`')
+            (mime, data), = attachments[name].items()
+            data = base64.b64decode(''.join(data) if isinstance(data, list) else data)
+            digest = hashlib.sha1(data).hexdigest()[:16]
+            self.figures.mkdir(parents=True, exist_ok=True)
+            (self.figures / f'{digest}-{name}').write_bytes(data)
+            return f'{m.group(1)}figures/{digest}-{name})'
+
+        self.parts.append(ATTACHMENT_LINK.sub(link, cell.source) + '\n')
 
     def add_code(self, cells, number):
         """One cell of the three tracks: once if identical, else as tabs."""
@@ -145,7 +159,7 @@ def section_page(section, staging, folder=None):
             if title is None:
                 match = re.search(r'^#\s+(.+)$', source, re.M)
                 title = match.group(1).strip() if match else section
-            page.add_markdown(source)
+            page.add_markdown(cells[DEFAULT_TRACK])
         elif kind == 'code':
             page.add_code(cells, number)
     (staging / f'{section}.md').write_text(page.text(), encoding='utf-8')
@@ -191,7 +205,6 @@ def stage(staging, folder=None, sections=None):
     staging.mkdir(parents=True)
     titles = {s: section_page(s, staging, folder) for s in sections or nbsource.sections()}
     (staging / 'index.md').write_text(index_page(titles), encoding='utf-8')
-    shutil.copytree(ROOT / 'img', staging / 'img')
     # MathJax from the installed package, so that math needs no network.
     # The "full" bundle holds every TeX extension (\boldsymbol, ...), so it
     # never fetches one on demand.
