@@ -5,8 +5,6 @@ every network request refused.
 The browser is Chromium from the system (Debian: `apt-get install chromium`,
 which `make test` does when it can), or the one named by $D2LGAN_BROWSER.
 """
-import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -22,36 +20,12 @@ from conftest import write_tracks  # noqa: E402
 LABELS = list(website.LABELS.values())
 
 
-def find_browser():
-    named = os.environ.get('D2LGAN_BROWSER')
-    if named:
-        if not Path(named).exists():
-            pytest.fail(f'D2LGAN_BROWSER={named} does not exist; point it at a Chromium '
-                        f'or Chrome executable')
-        return named
-    for name in ('chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'):
-        if shutil.which(name):
-            return shutil.which(name)
-    pytest.fail('no Chromium found for the website tests: install it (Debian/Ubuntu: '
-                'apt-get install chromium; `make test` does this when run as root) '
-                'or set D2LGAN_BROWSER to a Chromium or Chrome executable')
-
-
 @pytest.fixture(scope='module')
 def site(tmp_path_factory):
     """The website, built once for this module; returns its folder."""
     out = tmp_path_factory.mktemp('html')
     website.build(out, tmp_path_factory.mktemp('staging'))
     return out
-
-
-@pytest.fixture(scope='module')
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=find_browser())
-        yield chromium
-        chromium.close()
 
 
 class Visit:
@@ -168,7 +142,7 @@ def test_side_by_side_shows_three_aligned_columns(visit):
         (x1, y1, w1), (x2, y2, w2), (x3, y3, w3) = boxes
         assert y1 == y2 == y3, 'the columns of a cell start at the same height'
         assert x1 + w1 <= x2 and x2 + w2 <= x3, 'the columns stand side by side'
-        assert min(w1, w2, w3) > 250
+        assert min(w1, w2, w3) >= 400, 'each column gets a third of the page'
     # Code that is the same in every framework stands once, outside the columns.
     shared = page.eval_on_selector_all(
         'article div.highlight-python', 'bs => bs.filter(b => !b.closest(".sd-tab-set")).length')
@@ -184,6 +158,31 @@ def test_side_by_side_shows_three_aligned_columns(visit):
     page.set_viewport_size({'width': 420, 'height': 900})
     for (x1, y1, _), (x2, y2, _), (x3, y3, _) in column_boxes(page):
         assert x1 == x2 == x3 and y1 < y2 < y3
+
+
+WRAPPED_LINES = '''pres => pres.filter(p => p.offsetParent !== null).map(p => {
+    // Each line of text ends up in line boxes with their own tops: a line
+    // that wraps has more than one.
+    const range = document.createRange();
+    range.selectNodeContents(p);
+    const tops = new Set([...range.getClientRects()]
+        .filter(r => r.width > 0).map(r => Math.round(r.top)));
+    const lines = p.textContent.replace(/\\n$/, "").split("\\n")
+        .filter(l => l.trim() !== "").length;
+    return [p.textContent.slice(0, 60), lines, tops.size];
+}).filter(([, lines, tops]) => tops > lines)'''
+
+
+@pytest.mark.parametrize('section', nbsource.sections())
+def test_side_by_side_never_wraps_a_line(visit, section):
+    page = visit.open(f'{section}.html', '?view=columns')
+    assert page.eval_on_selector('.sidebar-drawer', 'e => getComputedStyle(e).display') == 'none'
+    wrapped = page.eval_on_selector_all('article .d2lgan-tracks pre', WRAPPED_LINES)
+    assert wrapped == [], 'lines wrap in these blocks (text, lines, visual lines)'
+    # The check sees wrapping: make the columns wrap and look again.
+    page.add_style_tag(content='html.d2lgan-columns .d2lgan-tracks pre '
+                               '{ white-space: pre-wrap !important; }')
+    assert page.eval_on_selector_all('article .d2lgan-tracks pre', WRAPPED_LINES) != []
 
 
 @pytest.mark.parametrize('section', nbsource.sections())
