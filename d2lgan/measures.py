@@ -126,6 +126,7 @@ def digit_scores(images):
         clearly one digit, all digits equally often), 1 for images that all
         look alike or like no digit;
       'digits found': how many of the ten digits the classifier sees;
+      'digit counts': how many images it takes for each digit, 0 to 9;
       'frechet distance': between the classifier's features of these images
         and of 500 held-out real digits, each fitted by a Gaussian (the FID
         idea, on digits): 0 for identical statistics; the other 500
@@ -145,6 +146,8 @@ def digit_scores(images):
     marginal = p.mean(axis=0)
     kl = np.sum(p * (np.log(p + 1e-12) - np.log(marginal + 1e-12)), axis=1)
     fm, fc = gaussian_stats(_digit_features(clf, x))
+    counts = np.bincount(p.argmax(axis=1), minlength=10)
     return {'inception score': float(np.exp(kl.mean())),
-            'digits found': int(len(set(p.argmax(axis=1)))),
+            'digits found': int(np.count_nonzero(counts)),
+            'digit counts': counts.tolist(),
             'frechet distance': frechet_distance(fm, fc, mean, cov)}

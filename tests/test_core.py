@@ -224,9 +224,11 @@ def test_digit_scores_separate_digits_from_noise():
     held_out = d2l.digit_scores(d2l.held_out_digits())
     assert d2l.held_out_digits().shape == (500, 28, 28)
     assert held_out['digits found'] == 10 and held_out['inception score'] > 7
+    assert sum(held_out['digit counts']) == 500 and min(held_out['digit counts']) > 30
     assert 0.5 < held_out['frechet distance'] < 4  # sampling noise only
     ones = d2l.digit_scores(real[labels == 1])
     assert ones['inception score'] < 1.5 and ones['frechet distance'] > 5
+    assert int(np.argmax(ones['digit counts'])) == 1
     blank = d2l.digit_scores(np.zeros((100, 1, 28, 28)))
     assert blank['digits found'] == 1 and blank['inception score'] == pytest.approx(1)
     noise = d2l.digit_scores(np.random.default_rng(0).random((100, 28, 28)))
