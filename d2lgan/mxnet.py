@@ -94,10 +94,9 @@ def update_D(X, Z, discriminator_loss, net_G, trainer_D):
 # From notebooks/mxnet/gan.ipynb
 def update_G(Z, net_D, net_G, loss, trainer_G):
     """Update the generator on noise Z."""
-    ones = np.ones((Z.shape[0], 1), ctx=Z.ctx)
     with autograd.record():
         fake_Y = net_D(net_G(Z))
-        loss_G = loss(fake_Y, ones)
+        loss_G = loss(fake_Y, np.ones_like(fake_Y))
     loss_G.backward()
     trainer_G.step(1)
     return float(loss_G.sum())

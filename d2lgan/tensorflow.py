@@ -95,13 +95,12 @@ def reproducible(seed=0, threads=1):
 @tf.function
 def update_D(X, Z, net_D, net_G, loss, optimizer_D):
     """Update the discriminator on real examples X and noise Z."""
-    ones = tf.ones((tf.shape(X)[0], 1))
-    zeros = tf.zeros((tf.shape(X)[0], 1))
     fake_X = net_G(Z, training=True)  # outside the tape: no gradient reaches G
     with tf.GradientTape() as tape:
         real_Y = net_D(X, training=True)
         fake_Y = net_D(fake_X, training=True)
-        loss_D = (loss(ones, real_Y) + loss(zeros, fake_Y)) / 2
+        loss_D = (loss(tf.ones_like(real_Y), real_Y) +
+                  loss(tf.zeros_like(fake_Y), fake_Y)) / 2
     grads = tape.gradient(loss_D, net_D.trainable_variables)
     optimizer_D.apply_gradients(zip(grads, net_D.trainable_variables))
     return loss_D
@@ -111,10 +110,9 @@ def update_D(X, Z, net_D, net_G, loss, optimizer_D):
 @tf.function
 def update_G(Z, net_D, net_G, loss, optimizer_G):
     """Update the generator on noise Z."""
-    ones = tf.ones((tf.shape(Z)[0], 1))
     with tf.GradientTape() as tape:
         fake_Y = net_D(net_G(Z, training=True), training=True)
-        loss_G = loss(ones, fake_Y)
+        loss_G = loss(tf.ones_like(fake_Y), fake_Y)
     grads = tape.gradient(loss_G, net_G.trainable_variables)
     optimizer_G.apply_gradients(zip(grads, net_G.trainable_variables))
     return loss_G

@@ -41,14 +41,13 @@ def reproducible(seed=0, threads=1):
 # From notebooks/pytorch/gan.ipynb
 def update_D(X, Z, net_D, net_G, loss, trainer_D):
     """Update the discriminator on real examples X and noise Z."""
-    ones = torch.ones((X.shape[0], 1), device=X.device)
-    zeros = torch.zeros((X.shape[0], 1), device=X.device)
     with torch.no_grad():
         fake_X = net_G(Z)  # computed without autograd: no gradient reaches G
     trainer_D.zero_grad()
     real_Y = net_D(X)
     fake_Y = net_D(fake_X)
-    loss_D = (loss(real_Y, ones) + loss(fake_Y, zeros)) / 2
+    loss_D = (loss(real_Y, torch.ones_like(real_Y)) +
+              loss(fake_Y, torch.zeros_like(fake_Y))) / 2
     loss_D.backward()
     trainer_D.step()
     return loss_D.item()
@@ -57,10 +56,9 @@ def update_D(X, Z, net_D, net_G, loss, trainer_D):
 # From notebooks/pytorch/gan.ipynb
 def update_G(Z, net_D, net_G, loss, trainer_G):
     """Update the generator on noise Z."""
-    ones = torch.ones((Z.shape[0], 1), device=Z.device)
     trainer_G.zero_grad()
     fake_Y = net_D(net_G(Z))
-    loss_G = loss(fake_Y, ones)
+    loss_G = loss(fake_Y, torch.ones_like(fake_Y))
     loss_G.backward()
     trainer_G.step()
     return loss_G.item()
