@@ -216,3 +216,21 @@ def test_an_empty_output_fails():
     code[0].outputs.append(nbformat.v4.new_output('display_data', data={'text/plain': ''}))
     problems = nbcompare.run_problems(nb)
     assert len(problems) == 1 and 'empty display_data' in problems[0]
+
+
+def test_each_practice_claim_can_fail():
+    nb = nbformat.read(ROOT / 'notebooks' / 'pytorch' / 'gan-practice.ipynb', as_version=4)
+    good = nbcompare.practice_measures(nb)
+    assert nbcompare.practice_learned(good) == []
+    changes = {
+        'digits': lambda m: m['trained_G'].update({'digits found': 3}),
+        'ratio': lambda m: m.update({'gradient ratio': 2.0}),
+        'best': lambda m: m['lr_D = lr_G / 10'].update({'score': 9.0}),
+        'fooled': lambda m: m['lr_D = lr_G / 10'].update({'accuracy': 0.6}),
+        'order': lambda m: m['lr_D = 10 lr_G'].update({'gradient': 0.1}),
+        'pretrain': lambda m: m['D pretrained'].update({'score': good['lr_D = lr_G']['score'] + 2}),
+    }
+    for name, change in changes.items():
+        bad = copy.deepcopy(good)
+        change(bad)
+        assert len(nbcompare.practice_learned(bad)) == 1, name

@@ -31,7 +31,7 @@ NOTEBOOKS = ROOT / 'notebooks'
 SOURCES = ROOT / 'sections'
 TRACKS = {'mxnet': 'mxnet', 'pytorch': 'torch', 'tensorflow': 'tensorflow'}
 # The sections in the order a reader takes them (the website follows it).
-COURSE = ['gan', 'dcgan']
+COURSE = ['gan', 'dcgan', 'gan-practice']
 SAVE_MARK = '#@save'
 LIB_BEGIN = '# ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----'
 LIB_END = '# ---- End of saved code ----'
