@@ -133,10 +133,16 @@ def notebook_path(section, track, folder=None):
     return Path(folder or NOTEBOOKS) / track / f'{section}.ipynb'
 
 
+def cell_contents(cells, track):
+    """(cell_type, source, attachments) of each cell of one track: Markdown
+    with its images embedded (see embed_images), code with None."""
+    return [(kind, *embed_images(body)) if kind == 'markdown' else (kind, body[track], None)
+            for kind, body in cells]
+
+
 def cell_sources(cells, track):
     """(cell_type, source) pairs of one track."""
-    return [(kind, embed_images(body)[0] if kind == 'markdown' else body[track])
-            for kind, body in cells]
+    return [(kind, source) for kind, source, _ in cell_contents(cells, track)]
 
 
 IMAGE_LINK = re.compile(r'(!\[[^\]]*\]\()((?:\.\./)+img/)([^)\s]+)\)')
@@ -166,13 +172,12 @@ def embed_images(text):
     return IMAGE_LINK.sub(attach, text), attachments
 
 
-def _cell_images(cells):
-    """The attachments each Markdown cell should carry (None for code)."""
-    return [embed_images(body)[1] if kind == 'markdown' else None for kind, body in cells]
-
-
-def _attachments(cell):
-    return dict(cell.get('attachments', {})) if cell.cell_type == 'markdown' else None
+def notebook_contents(nb):
+    """(cell_type, source, attachments) of each cell of a notebook, as
+    cell_contents gives them for its source."""
+    return [(c.cell_type, c.source,
+             dict(c.get('attachments', {})) if c.cell_type == 'markdown' else None)
+            for c in nb.cells]
 
 
 class ParityError(SourceError):
@@ -230,16 +235,13 @@ def build(section):
     cells = parse(SOURCES / f'{section}.md')
     for track in TRACKS:
         path = notebook_path(section, track)
-        wanted = cell_sources(cells, track)
-        if path.exists():
-            old = nbformat.read(path, as_version=4)
-            if ([(c.cell_type, c.source) for c in old.cells] == wanted
-                    and [_attachments(c) for c in old.cells] == _cell_images(cells)):
-                continue
+        wanted = cell_contents(cells, track)
+        if path.exists() and notebook_contents(nbformat.read(path, as_version=4)) == wanted:
+            continue
         nb = nbformat.v4.new_notebook()
         nb.metadata = {'kernelspec': KERNELSPEC,
                        'language_info': {'name': 'python'}}
-        for (kind, src), images in zip(wanted, _cell_images(cells)):
+        for kind, src, images in wanted:
             new = nbformat.v4.new_markdown_cell if kind == 'markdown' else nbformat.v4.new_code_cell
             cell = new(src)
             cell.pop('id', None)
@@ -289,11 +291,12 @@ def check():
             if not path.exists():
                 problems.append(f'{path.relative_to(ROOT)} is missing')
                 continue
-            nb = nbformat.read(path, as_version=4)
-            if [(c.cell_type, c.source) for c in nb.cells] != cell_sources(cells, track):
+            have = notebook_contents(nbformat.read(path, as_version=4))
+            wanted = cell_contents(cells, track)
+            if [c[:2] for c in have] != [c[:2] for c in wanted]:
                 problems.append(f'{path.relative_to(ROOT)} differs from '
                                 f'sections/{section}.md')
-            elif [_attachments(c) for c in nb.cells] != _cell_images(cells):
+            elif have != wanted:
                 problems.append(f'{path.relative_to(ROOT)}: its images differ from img/')
     return problems
 

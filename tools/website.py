@@ -61,12 +61,16 @@ class Page:
         self.figures = staging / 'figures'
         self.parts = []
 
-    def figure(self, data, suffix, where):
-        """Store one figure, named by its content, and return its MyST."""
+    def store(self, data, suffix):
+        """Write one figure into figures/, named by its content; return its path."""
         name = hashlib.sha1(data).hexdigest()[:16] + suffix
         self.figures.mkdir(parents=True, exist_ok=True)
         (self.figures / name).write_bytes(data)
-        return (f'```{{image}} figures/{name}\n:alt: {where}\n'
+        return f'figures/{name}'
+
+    def figure(self, data, suffix, where):
+        """Store one figure and return its MyST."""
+        return (f'```{{image}} {self.store(data, suffix)}\n:alt: {where}\n'
                 f':class: d2lgan-figure\n```\n')
 
     def outputs(self, cell, where):
@@ -118,12 +122,9 @@ class Page:
             if name not in attachments:
                 raise nbsource.SourceError(f'section {self.section!r}: the image {name} is '
                                            f'not attached to its cell; run `make notebooks`')
-            (mime, data), = attachments[name].items()
+            (data,) = attachments[name].values()
             data = base64.b64decode(''.join(data) if isinstance(data, list) else data)
-            digest = hashlib.sha1(data).hexdigest()[:16]
-            self.figures.mkdir(parents=True, exist_ok=True)
-            (self.figures / f'{digest}-{name}').write_bytes(data)
-            return f'{m.group(1)}figures/{digest}-{name})'
+            return f'{m.group(1)}{self.store(data, Path(name).suffix)})'
 
         self.parts.append(ATTACHMENT_LINK.sub(link, cell.source) + '\n')
 
