@@ -57,6 +57,11 @@ def num_gpus():
 try_gpu, try_all_gpus = device_helpers(cpu, gpu, num_gpus)
 
 
+def numpy(x, *args, **kwargs):
+    """The tensor x as a NumPy array, as the book's d2l.numpy."""
+    return x.numpy(*args, **kwargs)
+
+
 def load_array(data_arrays, batch_size, is_train=True):
     """Iterate over minibatches of tensors, reshuffled each epoch if training."""
     return ArrayLoader(data_arrays, batch_size, shuffle=is_train,
