@@ -79,3 +79,17 @@ def browser():
         chromium = p.chromium.launch(executable_path=find_browser())
         yield chromium
         chromium.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Start the fresh notebook runs first, the longest first (by the time one
+    run took when the notebook was stored), so that the short tests fill the
+    cores at the end instead of one long run keeping one core busy alone."""
+    import nbsource
+
+    def cost(item):
+        if item.originalname != 'test_fresh_run':
+            return 0
+        section, track, _ = item.callspec.params.values()
+        return 1 + nbsource.seconds_per_run(nbsource.notebook_path(section, track))
+    items.sort(key=cost, reverse=True)  # stable: the other tests keep their order

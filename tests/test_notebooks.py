@@ -104,6 +104,35 @@ def test_notebook_was_executed_top_to_bottom_without_errors(section, track):
 
 @pytest.mark.parametrize('section', SECTIONS)
 @pytest.mark.parametrize('track', TRACKS)
+def test_notebook_showed_the_same_when_run_again_in_its_kernel(section, track):
+    """Stored by `nbsource.py execute`, which runs a notebook twice in one
+    kernel and stores it only when the second run showed what the first did."""
+    stamp = read(section, track).metadata.get(nbsource.STAMP_KEY, {})
+    assert nbsource.RERUN_CHECKED.items() <= stamp.items(), (
+        f'notebooks/{track}/{section}.ipynb was not stored by `make notebooks '
+        f'SECTIONS={section}`, which checks that a second Run All shows the same')
+
+
+def test_execute_stores_only_a_notebook_that_a_second_run_repeats(tmp_path):
+    path = tmp_path / 'demo.ipynb'
+    steady = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('print(6 * 7)')])
+    nbformat.write(steady, path)
+    nbsource.execute_notebook(path, kernel_name='python3')
+    stored = nbformat.read(path, as_version=4)
+    assert stored.cells[0].outputs[0].text == '42\n'
+    assert nbsource.RERUN_CHECKED.items() <= stored.metadata[nbsource.STAMP_KEY].items()
+
+    drifting = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        'import builtins\nbuiltins.runs = getattr(builtins, "runs", 0) + 1\nprint(builtins.runs)')])
+    nbformat.write(drifting, path)
+    before = path.read_bytes()
+    with pytest.raises(SystemExit, match='code cell 1: the second run shows something else'):
+        nbsource.execute_notebook(path, kernel_name='python3')
+    assert path.read_bytes() == before and not list(tmp_path.glob('*.tmp'))
+
+
+@pytest.mark.parametrize('section', SECTIONS)
+@pytest.mark.parametrize('track', TRACKS)
 def test_committed_outputs_show_that_the_model_learned(section, track):
     """The thresholds of tools/nbcompare.py, met by the committed run too."""
     assert nbcompare.learning_problems(section, read(section, track)) == []

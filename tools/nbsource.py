@@ -11,7 +11,8 @@ Any other fence (``text``, ``bash``, ...) stays part of the prose.
 Commands (run them in the course environment, e.g. through the Makefile):
 
     python tools/nbsource.py build [SECTION ...]    write the notebooks, unexecuted
-    python tools/nbsource.py execute [SECTION ...]  run them and store their outputs
+    python tools/nbsource.py execute [SECTION ...]  run each twice in one kernel; store
+                                                    the outputs if both runs agree
     python tools/nbsource.py check                  exit 1 if notebooks and sources differ
     python tools/nbsource.py lib [--check]          copy #@save code into d2lgan
     python tools/nbsource.py script SECTION TRACK   print a track as a Python script
@@ -31,7 +32,7 @@ NOTEBOOKS = ROOT / 'notebooks'
 SOURCES = ROOT / 'sections'
 TRACKS = {'mxnet': 'mxnet', 'pytorch': 'torch', 'tensorflow': 'tensorflow'}
 # The sections in the order a reader takes them (the website follows it).
-COURSE = ['gan', 'dcgan', 'gan-practice']
+COURSE = ['gan', 'dcgan', 'gan-practice', 'vae']
 SAVE_MARK = '#@save'
 LIB_BEGIN = '# ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----'
 LIB_END = '# ---- End of saved code ----'
@@ -266,19 +267,54 @@ def run_notebook(path, timeout=1200, **options):
     return nb
 
 
+# Stamped into a notebook's metadata by `execute`: the notebook was run
+# twice in one kernel (Run All, then Run All again, as a reader who reruns
+# it) and the second run printed and drew exactly what the first did. The
+# stamp also records how long one run took there (the test suite starts the
+# longest notebooks first).
+STAMP_KEY = 'd2lgan'
+RERUN_CHECKED = {'second_run_in_same_kernel': 'identical'}
+
+
+def execute_notebook(path, timeout=1200, kernel_name=KERNELSPEC['name']):
+    """Run the notebook at `path` twice in one fresh kernel; store the first
+    run's outputs, stamped (STAMP_KEY), only if the second run showed
+    exactly the same (else raise SystemExit and leave the file alone)."""
+    import nbcompare
+    tic = time.perf_counter()
+    first, second = nbcompare.execute(path, kernel_name, runs=2, timeout=timeout)
+    seconds = (time.perf_counter() - tic) / 2
+    differ = nbcompare.exact(first, second)
+    if differ:
+        raise SystemExit(f'{path}: Run All again in the same kernel showed something else '
+                         f'({"; ".join(differ[:3])}). A reader who reruns the notebook would '
+                         f'see other results: seed every random generator at the top (see '
+                         f'd2l.reproducible) and keep cells from depending on an earlier '
+                         f'run. The notebook was not written.')
+    first.metadata.pop('widgets', None)
+    first.metadata[STAMP_KEY] = {**RERUN_CHECKED, 'seconds_per_run': round(seconds)}
+    for cell in first.cells:
+        cell.metadata.pop('execution', None)
+    tmp = Path(path).with_suffix('.ipynb.tmp')
+    nbformat.write(first, tmp)
+    tmp.replace(path)
+    return seconds
+
+
+def seconds_per_run(path):
+    """How long one run of a notebook took when it was stored (0 if unknown)."""
+    return nbformat.read(path, as_version=4).metadata.get(STAMP_KEY, {}).get(
+        'seconds_per_run', 0)
+
+
 def execute(section, timeout=1200):
-    """Run every track of a section top to bottom and store the outputs."""
+    """Run every track of a section twice (see execute_notebook) and store
+    the outputs."""
     for track in TRACKS:
         path = notebook_path(section, track)
-        tic = time.perf_counter()
-        nb = run_notebook(path, timeout)
-        nb.metadata.pop('widgets', None)
-        for cell in nb.cells:
-            cell.metadata.pop('execution', None)
-        tmp = path.with_suffix('.ipynb.tmp')
-        nbformat.write(nb, tmp)
-        tmp.replace(path)
-        print(f'executed {path.relative_to(ROOT)} in {time.perf_counter() - tic:.0f} s')
+        seconds = execute_notebook(path, timeout)
+        print(f'executed {path.relative_to(ROOT)} twice in one kernel, '
+              f'{seconds:.0f} s per run')
 
 
 def check():
