@@ -237,3 +237,31 @@ def test_each_practice_claim_can_fail():
         bad = copy.deepcopy(good)
         change(bad)
         assert len(nbcompare.practice_learned(bad)) == 1, name
+
+
+def test_each_vae_claim_can_fail():
+    nb = nbformat.read(ROOT / 'notebooks' / 'pytorch' / 'vae.ipynb', as_version=4)
+    good = nbcompare.vae_measures(nb)
+    assert nbcompare.vae_learned(good) == []
+    changes = {
+        'reconstructs': lambda m: m['reconstruction'].update({'trained': 300.0}),
+        'prior beats normal codes': lambda m: m['vae_prior'].update(
+            {'inception score': good['standard_normal']['inception score']}),
+        'rectangle is sharper': lambda m: m['rectangle'].update({'gray pixels': 0.5}),
+        '16-D VAE makes digits': lambda m: m['vae'].update({'digits found': 6}),
+        '16 beats 2': lambda m: m['vae_2d'].update({'frechet distance': 5.0}),
+        'GAN makes digits': lambda m: m['gan'].update({'inception score': 2.0}),
+        'GAN is sharper': lambda m: m['gan'].update({'gray pixels': 0.3}),
+        'VAE is closer': lambda m: m['gan'].update({'frechet distance': 3.0}),
+        'untrained': lambda m: m['untrained'].update({'inception score': 2.0}),
+        'ELBO': lambda m: m['negative elbo'].update({'16-D': 160.0}),
+    }
+    for name, change in changes.items():
+        bad = copy.deepcopy(good)
+        change(bad)
+        assert len(nbcompare.vae_learned(bad)) == 1, name
+
+
+def test_training_times_are_masked():
+    assert nbcompare.text_form('vae  5.65  10  4.02  22.6%  5.8 s') == \
+        nbcompare.text_form('vae  5.70  10  4.10  22.1%  17.3 s')
