@@ -282,7 +282,8 @@ def execute_notebook(path, timeout=1200, kernel_name=KERNELSPEC['name']):
     exactly the same (else raise SystemExit and leave the file alone)."""
     import nbcompare
     tic = time.perf_counter()
-    first, second = nbcompare.execute(path, kernel_name, runs=2, timeout=timeout)
+    first, second = nbcompare.execute(path, kernel_name, runs=2, timeout=timeout,
+                                      shared_cpu=False)  # alone, as a reader runs it
     seconds = (time.perf_counter() - tic) / 2
     differ = nbcompare.exact(first, second)
     if differ:
