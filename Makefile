@@ -8,8 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SECTIONS ?=
-# Test processes at once: every notebook run uses one CPU thread, so the
-# suite runs independent notebooks side by side, one per core.
+# Test processes at once: the suite runs independent tests side by side, one
+# per core. Tests are handed out one at a time (--maxschedchunk 1), longest
+# notebook runs first (tests/conftest.py), so no core waits on a queue of them.
 JOBS ?= auto
 # Quiet, reproducible Jupyter: no platformdirs deprecation warning, and the
 # kernel's environment is the one the notebooks were executed in.
@@ -41,7 +42,7 @@ lab: $(STAMP)
 
 test: $(STAMP) lint browser
 	$(BIN)/python tools/nbsource.py check
-	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --durations=10 tests
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --maxschedchunk 1 --durations=10 tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check d2lgan tests tools site notebooks
