@@ -3,10 +3,10 @@
 Import this module before TensorFlow itself. TensorFlow's C++ core prints
 start-up notes to the process's standard error when it loads (oneDNN is on,
 no CUDA driver was found), and a notebook kernel copies them into the
-notebook. Unless you set TF_CPP_MIN_LOG_LEVEL yourself, this module keeps
-them out: it sets that variable for later messages and silences standard
-error while TensorFlow loads (the variable alone does not reach messages
-printed during loading).
+notebook. Unless TF_CPP_MIN_LOG_LEVEL is 0 (show everything), this module
+keeps them out: it sets that variable to 3 for later messages if it is not
+set, and silences standard error while TensorFlow loads (no value of the
+variable reaches the messages printed during loading).
 """
 import contextlib
 import os
@@ -28,10 +28,10 @@ def _quiet_stderr():
         os.close(devnull)
 
 
-if 'TF_CPP_MIN_LOG_LEVEL' in os.environ or 'tensorflow' in sys.modules:
+if os.environ.get('TF_CPP_MIN_LOG_LEVEL') == '0' or 'tensorflow' in sys.modules:
     import tensorflow as tf
 else:
-    os.environ['TF_CPP_MIN_LOG_LEVEL'] = '3'
+    os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
     with _quiet_stderr():
         import tensorflow as tf
 

@@ -31,11 +31,21 @@ def test_package_and_core_import_no_framework():
     assert out == '[]'
 
 
-def test_tensorflow_import_prints_nothing():
-    """TensorFlow's C++ start-up notes would land in every notebook."""
+@pytest.mark.parametrize('level', [None, '3'])
+def test_tensorflow_import_prints_nothing(level):
+    """TensorFlow's C++ start-up notes would land in every notebook, also
+    when TF_CPP_MIN_LOG_LEVEL is set (it does not reach them; an earlier
+    import in this process may have set it), but not when it is 0."""
+    env = {k: v for k, v in os.environ.items() if k != 'TF_CPP_MIN_LOG_LEVEL'}
+    if level:
+        env['TF_CPP_MIN_LOG_LEVEL'] = level
     run = subprocess.run([sys.executable, '-c', 'import d2lgan.tensorflow'],
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True, check=True, env=env)
     assert run.stderr == ''
+    env['TF_CPP_MIN_LOG_LEVEL'] = '0'
+    run = subprocess.run([sys.executable, '-c', 'import d2lgan.tensorflow'],
+                         capture_output=True, text=True, check=True, env=env)
+    assert 'oneDNN' in run.stderr or 'cuda' in run.stderr
 
 
 @pytest.fixture(params=MODULES)
