@@ -218,6 +218,15 @@ def test_an_empty_output_fails():
     assert len(problems) == 1 and 'empty display_data' in problems[0]
 
 
+def assert_each_change_breaks_one_claim(good, judge, changes):
+    """Each change (name -> function editing a copy of the measures `good`)
+    makes `judge` report exactly one problem: every claim can fail alone."""
+    for name, change in changes.items():
+        bad = copy.deepcopy(good)
+        change(bad)
+        assert len(judge(bad)) == 1, name
+
+
 def test_each_practice_claim_can_fail():
     nb = nbformat.read(ROOT / 'notebooks' / 'pytorch' / 'gan-practice.ipynb', as_version=4)
     good = nbcompare.practice_measures(nb)
@@ -233,10 +242,7 @@ def test_each_practice_claim_can_fail():
         'remedy': lambda m: m['batch std'].update({'modes': good['plain']['modes'] + 1.0}),
         'quality': lambda m: m['batch std'].update({'quality': good['plain']['quality']}),
     }
-    for name, change in changes.items():
-        bad = copy.deepcopy(good)
-        change(bad)
-        assert len(nbcompare.practice_learned(bad)) == 1, name
+    assert_each_change_breaks_one_claim(good, nbcompare.practice_learned, changes)
 
 
 def test_each_vae_claim_can_fail():
@@ -256,10 +262,7 @@ def test_each_vae_claim_can_fail():
         'untrained': lambda m: m['untrained'].update({'inception score': 2.0}),
         'ELBO': lambda m: m['negative elbo'].update({'16-D': 160.0}),
     }
-    for name, change in changes.items():
-        bad = copy.deepcopy(good)
-        change(bad)
-        assert len(nbcompare.vae_learned(bad)) == 1, name
+    assert_each_change_breaks_one_claim(good, nbcompare.vae_learned, changes)
 
 
 def test_training_times_are_masked():
