@@ -17,7 +17,7 @@ JOBS ?= auto
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: lab test lint browser html notebooks lib bench clean
+.PHONY: lab test lint browser html notebooks lib student bench clean
 
 $(STAMP): requirements.txt requirements-book.txt pyproject.toml jupyter/overrides.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -76,6 +76,11 @@ notebooks: $(STAMP)
 
 lib: $(STAMP)
 	$(BIN)/python tools/nbsource.py lib
+
+# Teachers: copies to hand out, without solutions and outputs, in student/
+# (not committed). `make student SECTIONS=gan` for one section.
+student: $(STAMP)
+	$(BIN)/python tools/classroom.py student $(SECTIONS)
 
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py

@@ -154,3 +154,29 @@ def test_the_gan_diagram_renders_in_jupyterlab(lab, browser):
         assert toasts.count() == 0, f'a pop-up shows: {toasts.all_inner_texts()}'
     finally:
         page.close()
+
+
+def test_solutions_are_folded_in_jupyterlab(lab, browser):
+    """Each solution's note shows; its cells are folded to one line, a label
+    that gives nothing away, and a click on that line opens the cell."""
+    import nbsource
+    nb = nbformat.read(ROOT / 'notebooks' / 'pytorch' / 'gan.ipynb', as_version=4)
+    folded = [c for c in nb.cells if nbsource.is_solution(c)
+              and nbsource.NOTE_TAG not in c.metadata['tags']]
+    page = browser.new_page(viewport={'width': 1400, 'height': 900})
+    try:
+        page.goto(lab.url(f'lab/tree/pytorch/gan.ipynb?token={lab.token}'))
+        page.locator('.jp-Notebook .jp-Cell').first.wait_for(timeout=90_000)
+        notes = page.locator('.jp-RenderedMarkdown', has_text='A worked answer is folded away')
+        for _ in range(10):  # cells far down are drawn once scrolled to
+            page.evaluate('document.querySelector(".jp-WindowedPanel-outer").scrollTop = 1e9')
+            page.wait_for_timeout(300)
+        placeholders = page.locator('.jp-Cell .jp-InputPlaceholder')
+        labels = [t.strip() for t in placeholders.all_inner_texts()]
+        assert notes.count() == len({c.metadata['nbgrader']['grade_id'].rsplit('-', 1)[0]
+                                     for c in folded})
+        assert labels == [c.source.split('\n', 1)[0] for c in folded]
+        placeholders.first.click()
+        assert page.locator('.jp-Cell .jp-InputPlaceholder').count() == len(folded) - 1
+    finally:
+        page.close()

@@ -18,6 +18,7 @@ import website  # noqa: E402
 from conftest import write_tracks  # noqa: E402
 
 LABELS = list(website.LABELS.values())
+SOLUTIONS = 'details.d2lgan-solution'
 
 
 @pytest.fixture(scope='module')
@@ -61,6 +62,10 @@ class Visit:
             self.page.evaluate('MathJax.startup.promise.then(() => true)')  # typeset
         return self.page
 
+    def open_solutions(self):
+        """Open every worked solution (closed dropdowns), as a reader who clicks them."""
+        self.page.eval_on_selector_all(SOLUTIONS, 'ds => ds.forEach(d => { d.open = true; })')
+
     def selected(self):
         """The label of the shown tab of each tab set, in page order."""
         return self.page.eval_on_selector_all(
@@ -81,7 +86,7 @@ def test_index_lists_the_sections_in_course_order(visit):
     links = page.eval_on_selector_all('article a.reference.internal',
                                       'links => links.map(a => a.getAttribute("href"))')
     pages = [link.split('#')[0] for link in links if link.endswith('.html')]
-    assert pages == [f'{s}.html' for s in nbsource.sections()]
+    assert pages == [f'{s}.html' for s in nbsource.sections()] + ['teachers.html']
 
 
 def test_search_works_from_the_file_system(visit):
@@ -104,6 +109,7 @@ def test_every_code_cell_has_all_three_frameworks(visit, section):
 def test_choosing_a_tab_switches_every_cell_and_later_pages(visit):
     first, second = nbsource.sections()[:2]
     page = visit.open(f'{first}.html')
+    visit.open_solutions()
     n = page.locator('.sd-tab-set').count()
     page.locator('.sd-tab-set').nth(n // 2).get_by_text('TensorFlow', exact=True).click()
     assert visit.selected() == ['TensorFlow'] * n
@@ -135,6 +141,7 @@ def column_boxes(page):
 
 def test_side_by_side_shows_three_aligned_columns(visit):
     page = visit.open('dcgan.html')
+    visit.open_solutions()
     assert all(len(boxes) == 1 for boxes in column_boxes(page))
     page.get_by_role('button', name='Side by side').click()
     for boxes in column_boxes(page):
@@ -149,10 +156,12 @@ def test_side_by_side_shows_three_aligned_columns(visit):
     assert shared >= 1
     # The view is remembered on other pages, and can be switched back.
     page = visit.open('gan.html')
+    visit.open_solutions()
     assert all(len(boxes) == 3 for boxes in column_boxes(page))
     page.get_by_role('button', name='Tabs').click()
     assert all(len(boxes) == 1 for boxes in column_boxes(page))
     page = visit.open('gan.html', '?view=columns')
+    visit.open_solutions()
     assert all(len(boxes) == 3 for boxes in column_boxes(page))
     # On a phone-sized screen the three stand one below the other instead.
     page.set_viewport_size({'width': 420, 'height': 900})
@@ -176,6 +185,7 @@ WRAPPED_LINES = '''pres => pres.filter(p => p.offsetParent !== null).map(p => {
 @pytest.mark.parametrize('section', nbsource.sections())
 def test_side_by_side_never_wraps_a_line(visit, section):
     page = visit.open(f'{section}.html', '?view=columns')
+    visit.open_solutions()
     assert page.eval_on_selector('.sidebar-drawer', 'e => getComputedStyle(e).display') == 'none'
     wrapped = page.eval_on_selector_all('article .d2lgan-tracks pre', WRAPPED_LINES)
     assert wrapped == [], 'lines wrap in these blocks (text, lines, visual lines)'
@@ -183,6 +193,26 @@ def test_side_by_side_never_wraps_a_line(visit, section):
     page.add_style_tag(content='html.d2lgan-columns .d2lgan-tracks pre '
                                '{ white-space: pre-wrap !important; }')
     assert page.eval_on_selector_all('article .d2lgan-tracks pre', WRAPPED_LINES) != []
+
+
+@pytest.mark.parametrize('section', nbsource.sections())
+def test_solutions_are_closed_dropdowns_under_their_exercises(visit, section):
+    page = visit.open(f'{section}.html')
+    exercises = nbsource.parse(nbsource.SOURCES / f'{section}.md').exercises
+    found = page.eval_on_selector_all(SOLUTIONS, '''ds => ds.map(d => [
+        d.querySelector("summary").innerText.trim(), d.open,
+        [...d.children].filter(c => c.tagName !== "SUMMARY" && c.offsetParent !== null).length,
+        d.previousElementSibling?.tagName, d.previousElementSibling?.start])''')
+    assert [f[0] for f in found] == [f'Solution {n}' for n in range(1, exercises + 1)]
+    # Closed, nothing of them shown, each right under its exercise (a list item
+    # numbered like it).
+    assert [f[1:] for f in found] == [[False, 0, 'OL', n] for n in range(1, exercises + 1)]
+    # A click opens that one, and only that one.
+    page.locator(SOLUTIONS).nth(0).locator('summary').click()
+    opened = page.eval_on_selector_all(SOLUTIONS, 'ds => ds.map(d => d.open)')
+    assert opened == [True] + [False] * (exercises - 1)
+    shown = page.locator(f'{SOLUTIONS} >> nth=0').inner_text()
+    assert len(shown) > 100
 
 
 @pytest.mark.parametrize('section', nbsource.sections())

@@ -8,6 +8,12 @@ one code cell in each notebook. A block fenced as ``python`` is the same code
 in all three tracks. Prose becomes Markdown cells, a new one at each heading.
 Any other fence (``text``, ``bash``, ...) stays part of the prose.
 
+A section ends with ``## Exercises``, a numbered list; each item is a cell
+of its own and is followed by its worked solution, written like the rest of
+the source between a line ``:::{solution}`` and a line ``:::``. In the
+notebooks a solution's cells are folded away behind a visible note and
+marked for student copies and nbgrader (see SOLUTION_TAG).
+
 Commands (run them in the course environment, e.g. through the Makefile):
 
     python tools/nbsource.py build [SECTION ...]    write the notebooks, unexecuted
@@ -40,25 +46,93 @@ KERNELSPEC = {'name': 'd2lgan', 'display_name': 'Python 3 (d2lgan)',
               'language': 'python'}  # installed into .venv by `make kernel`
 
 FENCE = re.compile(r'^```(\w*)\s*$')
+# Exercises are a numbered list under this heading. Each item is followed by
+# its worked solution, written between these two lines.
+EXERCISES = '## Exercises'
+EXERCISE_ITEM = re.compile(r'^(\d+)\. ')
+SOLUTION_BEGIN = ':::{solution}'
+SOLUTION_END = ':::'
 
 
 class SourceError(ValueError):
     """A section source that cannot be turned into three parallel tracks."""
 
 
+class Cell(tuple):
+    """One cell of a source: kind ('markdown' or 'code'), body (the text, or
+    {track: code}) and, for a cell of a worked solution, the number of the
+    exercise it answers (else None). Unpacks as (kind, body)."""
+
+    def __new__(cls, kind, body, solution=None):
+        cell = super().__new__(cls, (kind, body))
+        cell.solution = solution
+        return cell
+
+
+class Cells(list):
+    """The cells of a source; `exercises` is how many exercises it sets."""
+    exercises = 0
+
+
 def parse(path):
-    """Return the cells of a source: ('markdown', text) or ('code', {track: code})."""
+    """Return the cells of a source (see Cell): Markdown prose, code in every
+    track, and the worked solutions of its exercises."""
     lines = Path(path).read_text().splitlines()
-    cells, prose, group = [], [], None
+    cells, prose, group = Cells(), [], None
+    solution = None  # (exercise number, line where its solution starts)
+    exercise = None  # the number of the last exercise seen under "## Exercises"
     i = 0
 
     def flush_prose():
         text = '\n'.join(prose).strip('\n')
         if text:
-            cells.append(('markdown', text))
+            cells.append(Cell('markdown', text, solution and solution[0]))
         prose.clear()
 
+    def close_group():
+        nonlocal group
+        if group is not None:
+            missing = [t for t in TRACKS if t not in group['code']]
+            if missing:
+                raise SourceError(f'{path}:{group["start"]}: the code cell has no '
+                                  f'{", ".join(missing)} version')
+        group = None
+
     while i < len(lines):
+        if lines[i].rstrip() == SOLUTION_BEGIN:
+            if solution:
+                raise SourceError(f'{path}:{i + 1}: a solution inside the solution that '
+                                  f'starts on line {solution[1]}; close it with {SOLUTION_END}')
+            if exercise is None:
+                raise SourceError(f'{path}:{i + 1}: a solution must follow its exercise, '
+                                  f'a numbered item under "{EXERCISES}"')
+            if any(c.solution == exercise for c in cells):
+                raise SourceError(f'{path}:{i + 1}: exercise {exercise} has a solution '
+                                  f'already; give each exercise one')
+            close_group()
+            flush_prose()
+            solution = (exercise, i + 1)
+            i += 1
+            continue
+        if lines[i].rstrip() == SOLUTION_END and solution:
+            close_group()
+            flush_prose()
+            if not any(c.solution == solution[0] for c in cells):
+                raise SourceError(f'{path}:{solution[1]}: the solution is empty')
+            solution = None
+            i += 1
+            continue
+        if lines[i].startswith('## '):
+            exercise = 0 if lines[i].rstrip() == EXERCISES else None
+        elif exercise is not None and not solution:
+            item = EXERCISE_ITEM.match(lines[i])
+            if item:
+                if int(item.group(1)) != exercise + 1:
+                    raise SourceError(f'{path}:{i + 1}: this is exercise {exercise + 1}, '
+                                      f'numbered {item.group(1)}; number them 1, 2, 3, ...')
+                exercise += 1
+                close_group()
+                flush_prose()  # each exercise is a cell of its own
         m = FENCE.match(lines[i])
         tag = m.group(1) if m else None
         if tag in TRACKS or tag == 'python':
@@ -75,7 +149,7 @@ def parse(path):
             if group is None:
                 flush_prose()
                 group = {'start': start + 1, 'code': {}}
-                cells.append(('code', group['code']))
+                cells.append(Cell('code', group['code'], solution and solution[0]))
             tracks = list(TRACKS) if tag == 'python' else [tag]
             for t in tracks:
                 if t in group['code']:
@@ -100,23 +174,24 @@ def parse(path):
                 prose.append(lines[i])
             i += 1
             continue
-        if group is not None:
-            missing = [t for t in TRACKS if t not in group['code']]
-            if missing:
-                raise SourceError(f'{path}:{group["start"]}: the code cell has no '
-                                  f'{", ".join(missing)} version')
-            group = None
+        close_group()
         if lines[i].startswith('#'):
             flush_prose()
         prose.append(lines[i])
         i += 1
+    close_group()
+    if solution:
+        raise SourceError(f'{path}:{solution[1]}: the solution is never closed; end it '
+                          f'with a line {SOLUTION_END}')
     flush_prose()
-    if group is not None:
-        missing = [t for t in TRACKS if t not in group['code']]
-        if missing:
-            raise SourceError(f'{path}:{group["start"]}: the code cell has no '
-                              f'{", ".join(missing)} version')
+    cells.exercises = exercise or 0
     return cells
+
+
+def unanswered(section):
+    """The exercises of a section that have no worked solution (numbers)."""
+    cells = parse(SOURCES / f'{section}.md')
+    return sorted(set(range(1, cells.exercises + 1)) - {c.solution for c in cells})
 
 
 def sections(names=None):
@@ -134,16 +209,62 @@ def notebook_path(section, track, folder=None):
     return Path(folder or NOTEBOOKS) / track / f'{section}.ipynb'
 
 
-def cell_contents(cells, track):
-    """(cell_type, source, attachments) of each cell of one track: Markdown
-    with its images embedded (see embed_images), code with None."""
-    return [(kind, *embed_images(body)) if kind == 'markdown' else (kind, body[track], None)
-            for kind, body in cells]
+# How a solution shows in a notebook. A visible note opens it; its cells are
+# collapsed (JupyterLab's `jupyter.source_hidden` and `outputs_hidden`), tagged
+# SOLUTION_TAG (`make student` removes those cells) and marked as solution
+# cells the way nbgrader marks them, so that `nbgrader generate_assignment`
+# replaces them with "YOUR CODE HERE" / "YOUR ANSWER HERE" stubs.
+SOLUTION_TAG = 'solution'
+NOTE_TAG = 'solution-note'  # the visible note that opens a solution
+# JupyterLab shows the first line of a folded cell: in a solution that line
+# is a label that gives nothing away.
+SOLUTION_LABEL = {'markdown': '*(Solution {n})*', 'code': '# Solution {n}'}
+SOLUTION_NOTE = ('**Solution {n}.** A worked answer is folded away below: click the ⋯ '
+                 '(or the bar at the left of a cell) to open it.')
+
+
+def solution_metadata(section, exercise, k, kind):
+    """The metadata of the k-th cell (from 1) of an exercise's solution.
+    nbgrader accepts a Markdown solution cell only as a manually graded
+    answer, so those get 0 points (a teacher sets the points in nbgrader)."""
+    hidden = {'source_hidden': True}
+    nbgrader = {'grade': False, 'grade_id': f'{section}-exercise-{exercise}-{k}',
+                'locked': False, 'schema_version': 3, 'solution': True, 'task': False}
+    if kind == 'code':
+        hidden['outputs_hidden'] = True
+    else:
+        nbgrader.update(grade=True, points=0)
+    return {'jupyter': hidden, 'nbgrader': nbgrader, 'tags': [SOLUTION_TAG]}
+
+
+def cell_contents(cells, track, section='section'):
+    """(cell_type, source, attachments, metadata) of each cell of one track:
+    Markdown with its images embedded (see embed_images), code with None.
+    Each worked solution is preceded by a visible note (SOLUTION_NOTE)."""
+    out, count = [], {}
+    for cell in cells:
+        kind, body = cell
+        n = cell.solution
+        if n is not None and n not in count:
+            count[n] = 0
+            out.append(('markdown', SOLUTION_NOTE.format(n=n), {},
+                        {'tags': [SOLUTION_TAG, NOTE_TAG]}))
+        meta, label = {}, ''
+        if n is not None:
+            count[n] += 1
+            meta = solution_metadata(section, n, count[n], kind)
+            label = SOLUTION_LABEL[kind].format(n=n) + '\n'
+        if kind == 'markdown':
+            text, images = embed_images(body)
+            out.append((kind, label + text, images, meta))
+        else:
+            out.append((kind, label + body[track], None, meta))
+    return out
 
 
 def cell_sources(cells, track):
     """(cell_type, source) pairs of one track."""
-    return [(kind, source) for kind, source, _ in cell_contents(cells, track)]
+    return [(kind, source) for kind, source, *_ in cell_contents(cells, track)]
 
 
 IMAGE_LINK = re.compile(r'(!\[[^\]]*\]\()((?:\.\./)+img/)([^)\s]+)\)')
@@ -174,10 +295,11 @@ def embed_images(text):
 
 
 def notebook_contents(nb):
-    """(cell_type, source, attachments) of each cell of a notebook, as
-    cell_contents gives them for its source."""
+    """(cell_type, source, attachments, metadata) of each cell of a notebook,
+    as cell_contents gives them for its source."""
     return [(c.cell_type, c.source,
-             dict(c.get('attachments', {})) if c.cell_type == 'markdown' else None)
+             dict(c.get('attachments', {})) if c.cell_type == 'markdown' else None,
+             dict(c.metadata))
             for c in nb.cells]
 
 
@@ -236,15 +358,15 @@ def build(section):
     cells = parse(SOURCES / f'{section}.md')
     for track in TRACKS:
         path = notebook_path(section, track)
-        wanted = cell_contents(cells, track)
+        wanted = cell_contents(cells, track, section)
         if path.exists() and notebook_contents(nbformat.read(path, as_version=4)) == wanted:
             continue
         nb = nbformat.v4.new_notebook()
         nb.metadata = {'kernelspec': KERNELSPEC,
                        'language_info': {'name': 'python'}}
-        for kind, src, images in wanted:
+        for kind, src, images, metadata in wanted:
             new = nbformat.v4.new_markdown_cell if kind == 'markdown' else nbformat.v4.new_code_cell
-            cell = new(src)
+            cell = new(src, metadata=metadata)
             cell.pop('id', None)
             if images:
                 cell.attachments = images
@@ -293,13 +415,30 @@ def execute_notebook(path, timeout=1200, kernel_name=KERNELSPEC['name']):
                          f'd2l.reproducible) and keep cells from depending on an earlier '
                          f'run. The notebook was not written.')
     first.metadata.pop('widgets', None)
-    first.metadata[STAMP_KEY] = {**RERUN_CHECKED, 'seconds_per_run': round(seconds)}
+    solutions = sum(cell_seconds(c) for c in first.cells if is_solution(c))
+    first.metadata[STAMP_KEY] = {**RERUN_CHECKED, 'seconds_per_run': round(seconds),
+                                 'seconds_for_solutions': round(solutions)}
     for cell in first.cells:
         cell.metadata.pop('execution', None)
     tmp = Path(path).with_suffix('.ipynb.tmp')
     nbformat.write(first, tmp)
     tmp.replace(path)
     return seconds
+
+
+def is_solution(cell):
+    """Whether a notebook cell belongs to a worked solution (or is its note)."""
+    return SOLUTION_TAG in cell.metadata.get('tags', [])
+
+
+def cell_seconds(cell):
+    """How long a code cell ran, from the timing nbclient records (0 if none)."""
+    from datetime import datetime
+    timing = cell.metadata.get('execution', {})
+    start, end = timing.get('iopub.execute_input'), timing.get('shell.execute_reply')
+    if not (start and end):
+        return 0.0
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
 
 
 def seconds_per_run(path):
@@ -323,16 +462,24 @@ def check():
     problems = []
     for section in sections():
         cells = parse(SOURCES / f'{section}.md')
+        missing = unanswered(section)
+        if missing:
+            problems.append(f'sections/{section}.md: exercise {", ".join(map(str, missing))} '
+                            f'has no worked solution; write one after it, between the lines '
+                            f'{SOLUTION_BEGIN} and {SOLUTION_END}')
         for track in TRACKS:
             path = notebook_path(section, track)
             if not path.exists():
                 problems.append(f'{path.relative_to(ROOT)} is missing')
                 continue
             have = notebook_contents(nbformat.read(path, as_version=4))
-            wanted = cell_contents(cells, track)
+            wanted = cell_contents(cells, track, section)
             if [c[:2] for c in have] != [c[:2] for c in wanted]:
                 problems.append(f'{path.relative_to(ROOT)} differs from '
                                 f'sections/{section}.md')
+            elif [c[3] for c in have] != [c[3] for c in wanted]:
+                problems.append(f'{path.relative_to(ROOT)}: its cell metadata (solution '
+                                f'marks) differ from sections/{section}.md')
             elif have != wanted:
                 problems.append(f'{path.relative_to(ROOT)}: its images differ from img/')
     return problems

@@ -28,6 +28,8 @@ import shutil
 import sys
 from pathlib import Path
 
+import nbformat
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nbsource  # noqa: E402
 
@@ -150,11 +152,55 @@ class Page:
         return '\n'.join(self.parts)
 
 
+SOLUTION_NUMBER = re.compile(r'\*\*Solution (\d+)\.\*\*')
+
+
+def unlabeled(cell):
+    """A solution cell without its first line, the label that JupyterLab
+    shows while the cell is folded (the dropdown's title says it here)."""
+    label = nbsource.SOLUTION_LABEL[cell.cell_type].split('{', 1)[0]
+    if not cell.source.startswith(label):
+        return cell
+    copy = nbformat.from_dict(dict(cell))
+    copy.source = cell.source.split('\n', 1)[1] if '\n' in cell.source else ''
+    return copy
+
+
+def dropdown(title, parts):
+    """A closed sphinx-design dropdown holding `parts` (one worked solution)."""
+    inner = '\n'.join(parts)
+    f = fence(inner, ':', 4)
+    return (f'{f}{{dropdown}} {title}\n:class-container: d2lgan-solution\n:icon: light-bulb\n\n'
+            f'{inner}\n{f}\n')
+
+
 def section_page(section, staging, folder=None):
-    """Write <staging>/<section>.md from the three notebooks; return its title."""
+    """Write <staging>/<section>.md from the three notebooks; return its title.
+    Each worked solution (the cells after its note, see nbsource.SOLUTION_NOTE)
+    becomes a closed dropdown in place of the note."""
     page = Page(section, staging)
     title = None
+    lesson, solution = page.parts, None  # solution: (number, the parts collected so far)
+
+    def close_solution():
+        nonlocal solution
+        if solution:
+            page.parts = lesson
+            page.parts.append(dropdown(f'Solution {solution[0]}', solution[1]))
+            solution = None
+
     for number, (kind, cells) in enumerate(nbsource.paired_cells(section, folder), 1):
+        cell = cells[DEFAULT_TRACK]
+        if not nbsource.is_solution(cell):
+            close_solution()
+        elif nbsource.NOTE_TAG in cell.metadata['tags']:  # the note that opens a solution
+            close_solution()
+            found = SOLUTION_NUMBER.match(cell.source)
+            solution = (found.group(1) if found else '', [])
+            page.parts = solution[1]
+            continue
+        else:
+            cells = {t: unlabeled(c) for t, c in cells.items()}
         if kind == 'markdown':
             source = cells[DEFAULT_TRACK].source
             if title is None:
@@ -163,13 +209,30 @@ def section_page(section, staging, folder=None):
             page.add_markdown(cells[DEFAULT_TRACK])
         elif kind == 'code':
             page.add_code(cells, number)
+    close_solution()
     (staging / f'{section}.md').write_text(page.text(), encoding='utf-8')
     return title or section
 
 
+TEACHERS = '## For teachers'
+
+
+def teachers_page():
+    """The teacher's page: README.md's section of that name, one heading level up."""
+    readme = (ROOT / 'README.md').read_text(encoding='utf-8')
+    if f'\n{TEACHERS}\n' not in readme:
+        raise nbsource.SourceError(f'README.md has no "{TEACHERS}" section for the website')
+    text = readme.split(f'\n{TEACHERS}\n', 1)[1]
+    text = re.split(r'\n## ', text, maxsplit=1)[0]
+    text = re.sub(r'^#(#+) ', r'\1 ', text, flags=re.M)
+    return f'# {TEACHERS[3:]}\n{text}'
+
+
 def index_page(titles):
     links = '\n'.join(f'* [{title}]({section}.md)' for section, title in titles.items())
-    toc = '\n'.join(titles)
+    links += f'\n\n[{TEACHERS[3:]}](teachers.md): what each section teaches and needs, ' \
+             f'run times, exercises for class and for homework, student copies.'
+    toc = '\n'.join([*titles, 'teachers'])
     frameworks = ', '.join(f'`?{SYNC_GROUP}={t}`' for t in LABELS)
     return f"""# Generative Adversarial Networks in Three Frameworks
 
@@ -183,6 +246,8 @@ code cell with its outputs in all three frameworks.
   {frameworks}.
 * Choose **Side by side** at the top of a page to see the three frameworks in
   columns, cell by cell. Code that is the same in all three is shown once.
+* Every exercise has a worked solution, closed right under it: click
+  **Solution** to open it once you have tried.
 
 The outputs are those of the notebooks in the repository, run on a
 laptop-class CPU; open them in JupyterLab with `make lab` to run them yourself.
@@ -206,6 +271,7 @@ def stage(staging, folder=None, sections=None):
     staging.mkdir(parents=True)
     titles = {s: section_page(s, staging, folder) for s in sections or nbsource.sections()}
     (staging / 'index.md').write_text(index_page(titles), encoding='utf-8')
+    (staging / 'teachers.md').write_text(teachers_page(), encoding='utf-8')
     # MathJax from the installed package, so that math needs no network.
     # The "full" bundle holds every TeX extension (\boldsymbol, ...), so it
     # never fetches one on demand.
