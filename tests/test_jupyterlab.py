@@ -172,7 +172,7 @@ def test_solutions_are_folded_in_jupyterlab(lab, browser):
             page.evaluate('document.querySelector(".jp-WindowedPanel-outer").scrollTop = 1e9')
             page.wait_for_timeout(300)
         placeholders = page.locator('.jp-Cell .jp-InputPlaceholder')
-        labels = [t.strip() for t in placeholders.all_inner_texts()]
+        labels = [t.strip() for t in placeholders.all_text_contents()]
         assert notes.count() == len({c.metadata['nbgrader']['grade_id'].rsplit('-', 1)[0]
                                      for c in folded})
         assert labels == [c.source.split('\n', 1)[0] for c in folded]

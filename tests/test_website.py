@@ -70,7 +70,7 @@ class Visit:
         """The label of the shown tab of each tab set, in page order."""
         return self.page.eval_on_selector_all(
             '.sd-tab-set',
-            'sets => sets.map(s => s.querySelector("input:checked + label").innerText)')
+            'sets => sets.map(s => s.querySelector("input:checked + label").textContent.trim())')
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_every_code_cell_has_all_three_frameworks(visit, section):
     page = visit.open(f'{section}.html')
     sets = page.eval_on_selector_all(
         '.sd-tab-set', 'sets => sets.map(s => [...s.querySelectorAll(":scope > label")]'
-                       '.map(l => l.innerText))')
+                       '.map(l => l.textContent.trim()))')
     assert sets and all(labels == LABELS for labels in sets)
     assert set(visit.selected()) == {'PyTorch'}  # the default
 
@@ -200,8 +200,8 @@ def test_solutions_are_closed_dropdowns_under_their_exercises(visit, section):
     page = visit.open(f'{section}.html')
     exercises = nbsource.parse(nbsource.SOURCES / f'{section}.md').exercises
     found = page.eval_on_selector_all(SOLUTIONS, '''ds => ds.map(d => [
-        d.querySelector("summary").innerText.trim(), d.open,
-        [...d.children].filter(c => c.tagName !== "SUMMARY" && c.offsetParent !== null).length,
+        d.querySelector("summary").textContent.trim(), d.open,
+        [...d.children].filter(c => c.tagName !== "SUMMARY" && c.checkVisibility()).length,
         d.previousElementSibling?.tagName, d.previousElementSibling?.start])''')
     assert [f[0] for f in found] == [f'Solution {n}' for n in range(1, exercises + 1)]
     # Closed, nothing of them shown, each right under its exercise (a list item
