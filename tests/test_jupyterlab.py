@@ -168,13 +168,15 @@ def test_solutions_are_folded_in_jupyterlab(lab, browser):
         page.goto(lab.url(f'lab/tree/pytorch/gan.ipynb?token={lab.token}'))
         page.locator('.jp-Notebook .jp-Cell').first.wait_for(timeout=90_000)
         notes = page.locator('.jp-RenderedMarkdown', has_text='A worked answer is folded away')
-        for _ in range(10):  # cells far down are drawn once scrolled to
-            page.evaluate('document.querySelector(".jp-WindowedPanel-outer").scrollTop = 1e9')
-            page.wait_for_timeout(300)
         placeholders = page.locator('.jp-Cell .jp-InputPlaceholder')
+        exercises = len({c.metadata['nbgrader']['grade_id'].rsplit('-', 1)[0] for c in folded})
+        for _ in range(120):  # cells far down are drawn once scrolled to (slowly, when busy)
+            page.evaluate('document.querySelector(".jp-WindowedPanel-outer").scrollTop = 1e9')
+            page.wait_for_timeout(500)
+            if notes.count() == exercises and placeholders.count() == len(folded):
+                break
         labels = [t.strip() for t in placeholders.all_text_contents()]
-        assert notes.count() == len({c.metadata['nbgrader']['grade_id'].rsplit('-', 1)[0]
-                                     for c in folded})
+        assert notes.count() == exercises
         assert labels == [c.source.split('\n', 1)[0] for c in folded]
         placeholders.first.click()
         assert page.locator('.jp-Cell .jp-InputPlaceholder').count() == len(folded) - 1

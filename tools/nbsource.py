@@ -521,13 +521,13 @@ def lib(check_only=False):
     return stale
 
 
-def script(section, track):
-    """A track as one Python script (for quick runs and profiling)."""
-    out = []
-    for kind, src in cell_sources(parse(SOURCES / f'{section}.md'), track):
-        if kind == 'code':
-            out.append(src)
-    return '\n\n'.join(out) + '\n'
+def script(section, track, solutions=True):
+    """A track as one Python script (for quick runs and profiling); with
+    solutions=False, the lesson alone (the worked solutions left out)."""
+    cells = parse(SOURCES / f'{section}.md')
+    if not solutions:
+        cells = [c for c in cells if c.solution is None]
+    return '\n\n'.join(src for kind, src in cell_sources(cells, track) if kind == 'code') + '\n'
 
 
 def main(argv=None):
