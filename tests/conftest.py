@@ -19,6 +19,7 @@ from jupyter_client.manager import start_new_kernel
 matplotlib.use('Agg')
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'tools'))
+import nbsource  # noqa: E402
 
 
 @contextlib.contextmanager
@@ -43,6 +44,11 @@ def execute(kc, code, timeout=600):
         if msg['msg_type'] == 'status' and msg['content']['execution_state'] == 'idle':
             return messages
         messages.append(msg)
+
+
+def read(section, track):
+    """A committed notebook of the course."""
+    return nbformat.read(nbsource.notebook_path(section, track), as_version=4)
 
 
 def write_tracks(folder, cells_per_track, section='demo'):
@@ -85,7 +91,6 @@ def pytest_collection_modifyitems(items):
     """Start the fresh notebook runs first, the longest first (by the time one
     run took when the notebook was stored), so that the short tests fill the
     cores at the end instead of one long run keeping one core busy alone."""
-    import nbsource
 
     def cost(item):
         if item.originalname != 'test_fresh_run':

@@ -19,13 +19,10 @@ sys.path.insert(0, str(ROOT / 'tools'))
 import classroom  # noqa: E402
 import nbcompare  # noqa: E402
 import nbsource  # noqa: E402
+from conftest import read  # noqa: E402
 
 TRACKS = list(nbsource.TRACKS)
 SECTIONS = nbsource.sections()
-
-
-def read(section, track):
-    return nbformat.read(nbsource.notebook_path(section, track), as_version=4)
 
 
 def solutions(nb):
@@ -47,7 +44,7 @@ def solutions(nb):
 def test_every_exercise_has_a_worked_solution(section):
     cells = nbsource.parse(nbsource.SOURCES / f'{section}.md')
     assert cells.exercises >= 3, f'sections/{section}.md sets too few exercises'
-    assert nbsource.unanswered(section) == []
+    assert nbsource.unanswered(cells) == []
 
 
 @pytest.mark.parametrize('section', SECTIONS)
@@ -116,10 +113,9 @@ def test_a_misplaced_solution_is_named(tmp_path, text, message):
         nbsource.parse(write(tmp_path, text))
 
 
-def test_an_exercise_without_solution_is_named(tmp_path, monkeypatch):
-    write(tmp_path, EXERCISES + '1. Why?\n\n' + SOLUTION + '\n2. How?\n\n3. When?\n')
-    monkeypatch.setattr(nbsource, 'SOURCES', tmp_path)
-    assert nbsource.unanswered('demo') == [2, 3]
+def test_an_exercise_without_solution_is_named(tmp_path):
+    path = write(tmp_path, EXERCISES + '1. Why?\n\n' + SOLUTION + '\n2. How?\n\n3. When?\n')
+    assert nbsource.unanswered(nbsource.parse(path)) == [2, 3]
 
 
 @pytest.fixture(scope='module')

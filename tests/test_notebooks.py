@@ -15,14 +15,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'tools'))
 import nbcompare  # noqa: E402
 import nbsource  # noqa: E402
-from conftest import write_tracks  # noqa: E402
+from conftest import read, write_tracks  # noqa: E402
 
 TRACKS = list(nbsource.TRACKS)
 SECTIONS = nbsource.sections()
-
-
-def read(section, track):
-    return nbformat.read(nbsource.notebook_path(section, track), as_version=4)
 
 
 def test_every_section_exists_in_every_track():

@@ -42,31 +42,30 @@ import nbsource  # noqa: E402
 
 ROOT = nbsource.ROOT
 STUDENT = ROOT / 'student'
-LABELS = {'mxnet': 'MXNet', 'pytorch': 'PyTorch', 'tensorflow': 'TensorFlow'}
 
 
-def student_copy(nb):
-    """A copy of an instructor's notebook without solutions and outputs."""
+def preprocessed(nb, drop_tag, keep_cell_metadata=()):
+    """A copy of a notebook without the cells tagged drop_tag, without outputs
+    and without metadata other than the kernel's and keep_cell_metadata."""
     nb = nbformat.from_dict(nbformat.reads(nbformat.writes(nb), as_version=4))
     resources = {}
-    for step in (TagRemovePreprocessor(remove_cell_tags={nbsource.SOLUTION_TAG}),
+    for step in (TagRemovePreprocessor(remove_cell_tags={drop_tag}),
                  ClearOutputPreprocessor(),
                  ClearMetadataPreprocessor(
-                     preserve_nb_metadata_mask={'kernelspec', 'language_info'})):
+                     preserve_nb_metadata_mask={'kernelspec', 'language_info'},
+                     preserve_cell_metadata_mask=set(keep_cell_metadata))):
         nb, resources = step.preprocess(nb, resources)
     return nb
 
 
+def student_copy(nb):
+    """A copy of an instructor's notebook without solutions and outputs."""
+    return preprocessed(nb, nbsource.SOLUTION_TAG)
+
+
 def nbgrader_source(nb):
     """A copy of an instructor's notebook for nbgrader's source/ folder."""
-    nb = nbformat.from_dict(nbformat.reads(nbformat.writes(nb), as_version=4))
-    resources = {}
-    for step in (TagRemovePreprocessor(remove_cell_tags={nbsource.NOTE_TAG}),
-                 ClearOutputPreprocessor(),
-                 ClearMetadataPreprocessor(
-                     preserve_nb_metadata_mask={'kernelspec', 'language_info'},
-                     preserve_cell_metadata_mask={'nbgrader', 'tags'})):
-        nb, resources = step.preprocess(nb, resources)
+    nb = preprocessed(nb, nbsource.NOTE_TAG, keep_cell_metadata={'nbgrader', 'tags'})
     for cell in nb.cells:  # unfolded: nbgrader's stubs must not hide
         cell.metadata.pop('jupyter', None)
     return nb
@@ -136,8 +135,8 @@ def run_times():
 
 def times_table():
     """The Markdown table of run times (README.md's teacher's page)."""
-    head = '| section | ' + ' | '.join(LABELS.values()) + ' |'
-    rows = [head, '|---' * (1 + len(LABELS)) + '|']
+    head = '| section | ' + ' | '.join(nbsource.LABELS.values()) + ' |'
+    rows = [head, '|---' * (1 + len(nbsource.LABELS)) + '|']
     for section, tracks in run_times().items():
         cells = [f'{lesson} s + {solutions} s' for lesson, solutions in tracks.values()]
         rows.append(f'| `{section}` | ' + ' | '.join(cells) + ' |')

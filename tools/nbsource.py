@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / 'notebooks'
 SOURCES = ROOT / 'sections'
 TRACKS = {'mxnet': 'mxnet', 'pytorch': 'torch', 'tensorflow': 'tensorflow'}
+# How each track's framework is named for readers (tabs, tables).
+LABELS = {'mxnet': 'MXNet', 'pytorch': 'PyTorch', 'tensorflow': 'TensorFlow'}
 # The sections in the order a reader takes them (the website follows it).
 COURSE = ['gan', 'dcgan', 'gan-practice', 'vae']
 SAVE_MARK = '#@save'
@@ -188,9 +190,9 @@ def parse(path):
     return cells
 
 
-def unanswered(section):
-    """The exercises of a section that have no worked solution (numbers)."""
-    cells = parse(SOURCES / f'{section}.md')
+def unanswered(cells):
+    """The exercises of a parsed section (`parse`) that have no worked
+    solution, by number."""
     return sorted(set(range(1, cells.exercises + 1)) - {c.solution for c in cells})
 
 
@@ -462,7 +464,7 @@ def check():
     problems = []
     for section in sections():
         cells = parse(SOURCES / f'{section}.md')
-        missing = unanswered(section)
+        missing = unanswered(cells)
         if missing:
             problems.append(f'sections/{section}.md: exercise {", ".join(map(str, missing))} '
                             f'has no worked solution; write one after it, between the lines '

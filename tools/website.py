@@ -35,7 +35,7 @@ import nbsource  # noqa: E402
 
 ROOT = nbsource.ROOT
 SITE = ROOT / 'site'
-LABELS = {'mxnet': 'MXNet', 'pytorch': 'PyTorch', 'tensorflow': 'TensorFlow'}
+LABELS = nbsource.LABELS
 DEFAULT_TRACK = 'pytorch'
 SYNC_GROUP = 'framework'
 ATTACHMENT_LINK = re.compile(r'(!\[[^\]]*\]\()attachment:([^)\s]+)\)')
