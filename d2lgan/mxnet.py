@@ -65,7 +65,8 @@ def load_array(data_arrays, batch_size, is_train=True):
 def reproducible(seed=0, threads=1):
     """Seed every random generator a notebook uses, so that a run prints the
     same numbers each time on one machine. (MXNet gives the same numbers for
-    any number of threads; `threads` is accepted for symmetry.)"""
+    any number of threads; `threads` is accepted for symmetry. MXNet reads
+    its number of threads from OMP_NUM_THREADS when it starts.)"""
     seed_python_numpy(seed)
     mx.random.seed(seed)
 

@@ -36,7 +36,7 @@ else:
         import tensorflow as tf
 
 from d2lgan.core import *  # noqa: E402, F403  (the shared helpers, as d2l.<name>)
-from d2lgan.training import ArrayLoader, device_helpers, seed_python_numpy  # noqa: E402
+from d2lgan.training import ArrayLoader, capped_threads, device_helpers, seed_python_numpy  # noqa: E402
 
 
 def cpu():
@@ -70,8 +70,8 @@ def load_array(data_arrays, batch_size, is_train=True):
 
 def reproducible(seed=0, threads=1):
     """Seed every random generator a notebook uses, make TensorFlow's kernels
-    deterministic and fix its number of CPU threads, so that a run prints the
-    same numbers each time on one machine.
+    deterministic and fix its number of CPU threads (at most D2LGAN_THREADS,
+    if set), so that a run prints the same numbers each time on one machine.
 
     TensorFlow fixes its thread pools when it first runs an operation; after
     that they cannot change, and asking for another size raises an error.
@@ -79,6 +79,7 @@ def reproducible(seed=0, threads=1):
     seed_python_numpy(seed)
     tf.keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
+    threads = capped_threads(threads)
     config = tf.config.threading
     for get, set_ in ((config.get_intra_op_parallelism_threads,
                        config.set_intra_op_parallelism_threads),

@@ -2,7 +2,7 @@
 import torch
 
 from d2lgan.core import *  # noqa: F403  (the shared helpers, as d2l.<name>)
-from d2lgan.training import ArrayLoader, device_helpers, seed_python_numpy
+from d2lgan.training import ArrayLoader, capped_threads, device_helpers, seed_python_numpy
 
 
 def cpu():
@@ -36,10 +36,11 @@ def load_array(data_arrays, batch_size, is_train=True):
 
 def reproducible(seed=0, threads=1):
     """Seed every random generator a notebook uses and fix the number of CPU
-    threads, so that a run prints the same numbers each time on one machine."""
+    threads (at most D2LGAN_THREADS, if set), so that a run prints the same
+    numbers each time on one machine."""
     seed_python_numpy(seed)
     torch.manual_seed(seed)
-    torch.set_num_threads(threads)
+    torch.set_num_threads(capped_threads(threads))
 
 
 # ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----

@@ -1,6 +1,7 @@
 """The parts of a training loop that no framework needs to do: timing,
 running sums, minibatches of in-memory arrays, seeding, choosing devices."""
 import math
+import os
 import random
 import time
 import warnings
@@ -10,6 +11,9 @@ import numpy as np
 from d2lgan.checks import is_int
 
 __all__ = ['Accumulator', 'ArrayLoader', 'Timer', 'seed_python_numpy']
+
+# Caps the CPU threads of every notebook on a machine that runs several at once.
+THREADS_VARIABLE = 'D2LGAN_THREADS'
 
 
 class Timer:
@@ -132,6 +136,25 @@ def device_helpers(cpu, gpu, num_gpus):
         return [gpu(i) for i in range(num_gpus())] or [cpu()]
 
     return try_gpu, try_all_gpus
+
+
+def capped_threads(threads):
+    """The number of CPU threads to use when a notebook asks for `threads`:
+    `threads`, or fewer if the environment variable D2LGAN_THREADS caps it.
+
+    Set the cap where several notebooks run at once on few cores (a class's
+    shared server, the test suite): two notebooks with two threads each on
+    two cores take turns and wait on each other. Under a cap the numbers a
+    notebook prints differ in their last digits from those without it, as
+    they would on another CPU.
+    """
+    cap = os.environ.get(THREADS_VARIABLE)
+    if cap is None:
+        return threads
+    if not cap.strip().isdigit() or int(cap) < 1:
+        raise ValueError(f'{THREADS_VARIABLE}={cap!r} is not a number of threads: set it '
+                         f'to a whole number such as 1 or 2, or unset it for no cap.')
+    return min(threads, int(cap))
 
 
 def seed_python_numpy(seed):

@@ -137,6 +137,25 @@ def test_reproducible_repeats_random_draws(d2l):
     assert (first[0] == again[0]).all() and first[1] == again[1]
 
 
+def test_reproducible_keeps_threads_under_the_cap(monkeypatch):
+    import torch
+    from d2lgan import torch as d2l
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.setenv('D2LGAN_THREADS', '1')
+        d2l.reproducible(seed=0, threads=2)
+        assert torch.get_num_threads() == 1
+        monkeypatch.delenv('D2LGAN_THREADS')
+        d2l.reproducible(seed=0, threads=2)
+        assert torch.get_num_threads() == 2
+        for wrong in ['0', 'two', '-1', '']:
+            monkeypatch.setenv('D2LGAN_THREADS', wrong)
+            with pytest.raises(ValueError, match=f"D2LGAN_THREADS={wrong!r} is not a number"):
+                d2l.reproducible(seed=0, threads=2)
+    finally:
+        torch.set_num_threads(before)
+
+
 # ------------------------------------------------------------- GAN steps
 def gan_parts(d2l):
     """A tiny generator, discriminator, loss and the two optimizers."""

@@ -3,8 +3,9 @@
 Each notebook is executed in two fresh kernels per test session, and every
 check shares those executions:
 
-* native: this machine's numerical code paths. One Run All, compared with
-  the committed outputs; it must show that the model learned.
+* native: this machine's numerical code paths (one thread per kernel, as
+  nbcompare.SHARED_CPU says). One Run All, compared with the committed
+  outputs; it must show that the model learned.
 * foreign: `nbcompare.FOREIGN_NUMERICS`, the code paths another CPU would
   take. One Run All, compared with the committed outputs and judged by the
   same thresholds. This is what a fresh clone on another machine does.
