@@ -139,6 +139,7 @@ def test_reproducible_repeats_random_draws(d2l):
 
 def test_reproducible_keeps_threads_under_the_cap(monkeypatch):
     import torch
+
     from d2lgan import torch as d2l
     before = torch.get_num_threads()
     try:

@@ -79,11 +79,12 @@ FOREIGN_NUMERICS = {
 # through D2LGAN_THREADS (d2lgan's `reproducible`), MXNet, MKL and OpenBLAS
 # through their own variables. Two notebooks with two threads each on two
 # cores wait on each other: in a full test run the DCGAN notebook took 136 s
-# in PyTorch, against 56 s alone, and 98 s with one thread per kernel. One thread splits the work differently,
-# so the numbers change in the last digits, as on another CPU; the test
-# compares them as tolerantly. Idle OpenMP threads sleep instead of
-# spinning (two DCGAN notebooks with two spinning threads each once took
-# 92 s side by side, against 27 s with sleeping ones).
+# in PyTorch, against 56 s alone, and 98 s with one thread per kernel. One
+# thread splits the work differently, so the numbers change in the last
+# digits, as on another CPU; the test compares them as tolerantly. Idle
+# OpenMP threads sleep instead of spinning (two DCGAN notebooks with two
+# spinning threads each once took 92 s side by side, against 27 s with
+# sleeping ones).
 SHARED_CPU = {'OMP_WAIT_POLICY': 'PASSIVE', 'D2LGAN_THREADS': '1', 'OMP_NUM_THREADS': '1',
               'MKL_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '1'}
 
