@@ -61,10 +61,10 @@ VOLATILE = [
 NUMBER = re.compile(r'[-+−]?(\d+\.(\d+)(e[-+]?\d+)?|\d+%|\d+)')
 DECIMAL = re.compile(r'\d\.\d')
 
-# Environment of a kernel that computes along other code paths than this
-# machine's defaults, as another CPU would: PyTorch's portable kernels
-# instead of AVX2/AVX-512 ones, TensorFlow without oneDNN, oneDNN (MXNet)
-# capped at AVX2, MKL in its compatible mode, OpenBLAS's Haswell kernels.
+# Environment of a kernel that computes as a CPU with AVX2 but without
+# AVX-512 would (see the module's docstring): PyTorch's and MKL's AVX2
+# paths, TensorFlow without oneDNN, oneDNN (MXNet) capped at AVX2,
+# OpenBLAS's Haswell kernels.
 FOREIGN_NUMERICS = {
     'ATEN_CPU_CAPABILITY': 'avx2',
     'TF_ENABLE_ONEDNN_OPTS': '0',
@@ -488,7 +488,7 @@ def execute(path, kernel_name, runs=1, env=None, timeout=1200, edit=None, shared
     executed copy per run. `env` is added to the kernel's environment;
     `edit(source) -> source` may change each code cell first; `shared_cpu`
     sets SHARED_CPU (for kernels that run side by side; a kernel alone runs
-    faster without it, PyTorch's gan-practice 53 s instead of 101 s)."""
+    faster without it, with all the threads its notebook asks for)."""
     from nbclient import NotebookClient
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
