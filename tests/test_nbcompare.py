@@ -32,11 +32,15 @@ def outputs_with(nb, predicate):
             if predicate(o)]
 
 
+def printing(text):
+    """A predicate for outputs whose printed text holds `text`."""
+    return lambda o: text in o.get('text', '') + o.get('data', {}).get('text/plain', '')
+
+
 def edit_text(nb, old, new):
     """A copy of nb with `old` replaced by `new` in the printed text."""
     nb = copy.deepcopy(nb)
-    found = outputs_with(nb, lambda o: old in o.get('text', '') + o.get('data', {}).get(
-        'text/plain', ''))
+    found = outputs_with(nb, printing(old))
     assert found, f'no printed text holds {old!r}'
     for _, out in found:
         if 'text' in out:
@@ -90,7 +94,9 @@ def test_other_tick_labels_and_coordinates_pass():
 def test_a_changed_printed_label_fails():
     nb = notebook()
     problems = nbcompare.compare(nb, edit_text(nb, 'loss_D', 'loss_disc'))
-    assert problems and all('loss_disc' in p for p in problems)
+    # one problem for each output that printed the label, naming the new one
+    assert len(problems) == len(outputs_with(nb, printing('loss_D')))
+    assert all('loss_disc' in p for p in problems)
 
 
 def test_a_changed_shape_fails():
