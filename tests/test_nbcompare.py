@@ -243,7 +243,10 @@ def test_each_practice_claim_can_fail():
         'best': lambda m: m['lr_D = lr_G / 10'].update({'score': 9.0}),
         'fooled': lambda m: m['lr_D = lr_G / 10'].update({'accuracy': 0.6}),
         'order': lambda m: m['lr_D = 10 lr_G'].update({'gradient': 0.1}),
-        'pretrain': lambda m: m['D pretrained'].update({'score': good['lr_D = lr_G']['score'] + 2}),
+        'clearer gradient': lambda m: m['pretraining D pretrained'].update(
+            {'gradient': good['pretraining reference']['gradient']}),
+        'pretrain': lambda m: m['pretraining D pretrained'].update(
+            {'score': good['pretraining reference']['score'] + 2}),
         'collapse': lambda m: m['plain'].update({'modes': 2.0}),
         'remedy': lambda m: m['batch std'].update({'modes': good['plain']['modes'] + 1.0}),
         'quality': lambda m: m['batch std'].update({'quality': good['plain']['quality']}),

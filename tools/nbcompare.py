@@ -328,7 +328,8 @@ def dcgan_learned(m):
     return problems
 
 
-RUNS = ('lr_D = lr_G', 'lr_D = 10 lr_G', 'lr_D = lr_G / 10', 'D pretrained')
+RUNS = ('lr_D = lr_G', 'lr_D = 10 lr_G', 'lr_D = lr_G / 10')
+PRETRAINING = ('reference', 'D pretrained')  # their first four epochs
 RING_RUNS = ('plain', 'batch std')
 
 
@@ -340,6 +341,11 @@ def practice_measures(nb):
             re.escape(name)))
         out[name] = {'accuracy': float(m.group(1)), 'gradient': float(m.group(2)),
                      'score': float(m.group(3))}
+    for name in PRETRAINING:  # four gradients, their mean, the score after four epochs
+        m = printed(nb, r'^{}(?:\s+\d+\.\d+){{4}}\s+(\d+\.\d+)\s+(\d+\.\d+)$'.format(
+            re.escape(name)))
+        out['pretraining ' + name] = {'gradient': float(m.group(1)),
+                                      'score': float(m.group(2))}
     for name in RING_RUNS:  # the mode-collapse experiment: means over three seeds
         m = printed(nb, r'^{} mean\s+(\d+\.\d)\s+(\d+\.\d)%$'.format(re.escape(name)))
         out[name] = {'modes': float(m.group(1)), 'quality': float(m.group(2)) / 100}
@@ -351,21 +357,25 @@ def practice_learned(m):
     claim holds: the non-saturating gradient outgrows the saturating one
     against a winning discriminator; equal learning rates score best; a slow
     discriminator is fooled (accuracy on generated images near 0) and gives
-    the smallest gradient, a fast one the largest; pretraining makes no clear
-    difference; a GAN whose generator outruns its discriminator collapses
-    on the ring of Gaussians, and the minibatch standard deviation covers
-    more modes with more high-quality points. Over 12 runs (2 seeds, native
-    and foreign numerics, 3 tracks; README) the trained generator scored 3.05-4.54 and found 6-10
-    digits at 30-39% of the untrained distance; the gradient ratio was 50-71;
-    equal rates scored 2.05-2.67, the others at most 1.73; the slow
-    discriminator's accuracy was at most 0.17; the gradients were 0.41-0.65,
-    2.19-2.99 and 4.37-16.0; pretraining moved the score by -0.70 to +0.51.
+    the smallest gradient, a fast one the largest; a pretrained
+    discriminator gives larger gradients over the first four epochs but no
+    clearly different score; a GAN whose generator outruns its discriminator
+    collapses on the ring of Gaussians, and the minibatch standard deviation
+    covers more modes with more high-quality points. Over 12 runs (2 seeds,
+    native and foreign numerics, 3 tracks; README) the trained generator
+    scored 3.05-4.97 and found 8-10 digits at 29-38% of the untrained
+    distance; the gradient ratio was 50-71; equal rates scored 1.85-3.08,
+    the others at most 1.76; the slow discriminator's accuracy was at most
+    0.17; the gradients were 0.41-0.65, 2.19-3.01 and 4.41-16.0; pretraining
+    multiplied the mean gradient of the first four epochs by 1.34-1.60 and
+    moved the score after them by -0.39 to +0.48.
     On the ring (18 runs of three seeds: seeds 0-8, 3 tracks, native and
-    foreign numerics) the plain GAN covered 0.1-1.0 modes on average, with
-    0.4-2.9% high-quality points; with the minibatch standard deviation
-    3.2-4.6 modes, 10-19% high quality."""
+    foreign numerics; and the 12 above) the plain GAN covered 0.1-1.2 modes
+    on average, with 0.4-4.1% high-quality points; with the minibatch
+    standard deviation 3.2-4.6 modes, 10-19% high quality."""
     real, trained, untrained = m['held_out'], m['trained_G'], m['untrained_G']
-    same, fast, slow, pre = (m[name] for name in RUNS)
+    same, fast, slow = (m[name] for name in RUNS)
+    reference, pre = (m['pretraining ' + name] for name in PRETRAINING)
     plain, batch_std = (m[name] for name in RING_RUNS)
     checks = [
         (trained['digits found'] >= 5, 'at least 5 digits should appear'),
@@ -381,8 +391,10 @@ def practice_learned(m):
         (slow['accuracy'] < 0.3, 'the slow discriminator should be fooled (accuracy < 0.3)'),
         (slow['gradient'] < same['gradient'] < fast['gradient'],
          'the gradient should grow with the discriminator\'s learning rate'),
-        (abs(pre['score'] - same['score']) < 1.0,
-         'pretraining should make no clear difference (within 1.0)'),
+        (pre['gradient'] >= 1.1 * reference['gradient'],
+         'pretraining should give the generator larger gradients at first (at least 1.1 times)'),
+        (abs(pre['score'] - reference['score']) < 1.0,
+         'pretraining should make no clear difference to the score (within 1.0)'),
         (plain['modes'] <= 1.5, 'on the ring, the plain GAN should collapse '
                                 '(at most 1.5 modes covered on average)'),
         (batch_std['modes'] >= plain['modes'] + 1.5,
