@@ -8,7 +8,10 @@ is not touched), and reads from it:
 * train wall time: how long the training cell took, drawing included;
 * quality: what the section measures of its trained generator, the
   Frechet distance to the target for gan, and to held-out real digits in a
-  digit classifier's features for dcgan (lower is better for both).
+  digit classifier's features for dcgan and gan-practice (lower is better);
+* lesson and solutions: how long the notebook's lesson cells and its worked
+  solutions took, the whole Run All a learner (or a teacher) waits for.
+  Sections with a time budget print whether every track kept it.
 
 Each notebook runs --repeat times; the table shows the median and the range.
 For comparison it also runs tools/baseline.py as often, in the same
@@ -32,29 +35,23 @@ FRAMEWORK = {'mxnet': 'MXNet', 'pytorch': 'PyTorch', 'tensorflow': 'TensorFlow'}
 # section -> track -> (examples/sec of the last epoch, seconds for all epochs,
 # speed-up the course aims for), for the book's code on this machine.
 BOOK = {'gan': {'mxnet': (1400, 15, 2), 'pytorch': (4500, 10, 2), 'tensorflow': (320, 86, 5)}}
+# section -> (most seconds a track's lesson may take, seconds it aims for)
+BUDGET = {'gan-practice': (90, 60)}
 SPEED = re.compile(r'(\d+(?:\.\d+)?) examples/sec')
 QUALITY = re.compile(r'^trained_G\s.*\s(\d+\.\d+)$', re.M)  # last number of the row
-
-
-def cell_seconds(cell):
-    timing = cell.metadata.get('execution', {})
-    start, end = timing.get('iopub.execute_input'), timing.get('shell.execute_reply')
-    if not (start and end):
-        return float('nan')
-    from datetime import datetime
-    parse = lambda s: datetime.fromisoformat(s.replace('Z', '+00:00'))
-    return (parse(end) - parse(start)).total_seconds()
 
 
 def run_once(section, track):
     nb = nbsource.run_notebook(nbsource.notebook_path(section, track), timeout=1800,
                                record_timing=True)
-    result = {}
+    result = {'lesson': 0.0, 'solutions': 0.0}
     for cell in nb.cells:
+        part = 'solutions' if nbsource.is_solution(cell) else 'lesson'
+        result[part] += nbsource.cell_seconds(cell)
         text = ''.join(o.get('text', '') for o in cell.get('outputs', []))
         if m := SPEED.search(text):
             result['speed'] = float(m.group(1))
-            result['train'] = cell_seconds(cell)
+            result['train'] = nbsource.cell_seconds(cell)
         if m := QUALITY.search(text):
             result['quality'] = float(m.group(1))
     return result
@@ -96,16 +93,19 @@ def main(argv=None):
     for section in sections:
         print(f'\n## {section}: median of {args.repeat} runs (range)\n')
         book = BOOK.get(section)  # sections the book's figures exist for get a baseline
-        head = ['framework', 'examples/sec', 'train (s)', 'quality']
+        head = ['framework', 'examples/sec', 'train (s)', 'quality', 'lesson (s)',
+                'solutions (s)']
         if book:
             head[2:2] = ['baseline', 'book', 'speed-up (goal)']
-            head[-1:-1] = ['baseline (s)', 'book (s)']
-        rows, baseline_code = [], {}
+            head[-3:-3] = ['baseline (s)', 'book (s)']
+        rows, baseline_code, lessons = [], {}, []
         for track in nbsource.TRACKS:
             runs = [run_once(section, track) for _ in range(args.repeat)]
             row = [FRAMEWORK[track], summary([r['speed'] for r in runs], '{:.0f}'),
                    summary([r['train'] for r in runs], '{:.1f}'),
-                   summary([r.get('quality', float('nan')) for r in runs], '{:.3f}')]
+                   summary([r.get('quality', float('nan')) for r in runs], '{:.3f}'),
+                   summary([r['lesson'] for r in runs], '{:.0f}'),
+                   summary([r['solutions'] for r in runs], '{:.0f}')]
             if book:
                 book_speed, book_time, goal = book[track]
                 base = [run_baseline(track) for _ in range(args.repeat)]
@@ -115,8 +115,9 @@ def main(argv=None):
                 row[2:2] = [summary([b['speed'] for b in base], '{:.0f}'), f'{book_speed}',
                             f'{speed / base_speed:.1f}x / {speed / book_speed:.1f}x '
                             f'(>= {goal}x)']
-                row[-1:-1] = [summary([b['train'] for b in base], '{:.1f}'), f'{book_time}']
+                row[-3:-3] = [summary([b['train'] for b in base], '{:.1f}'), f'{book_time}']
             rows.append(row)
+            lessons.append(max(r['lesson'] for r in runs))
             print(f'  ran {track} {args.repeat}x' + (' and its baseline' if book else ''),
                   file=sys.stderr)
         print_table(head, rows)
@@ -127,6 +128,11 @@ def main(argv=None):
                   'over the book\'s figure.')
             print('baseline: ' + '; '.join(f'{k}: {v}' for k, v in baseline_code.items()) + '.')
         print('Speeds are of the last epoch; times are of all epochs, drawing included.')
+        if section in BUDGET:
+            cap, aim = BUDGET[section]
+            print(f'Lesson budget: at most {cap} s per track, aim {aim} s; slowest run '
+                  f'{max(lessons):.0f} s: ' + ('kept' if max(lessons) <= cap else 'NOT kept')
+                  + (', aim met.' if max(lessons) <= aim else ', aim not met.'))
     return 0
 
 
