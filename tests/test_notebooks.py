@@ -127,6 +127,43 @@ def test_execute_stores_only_a_notebook_that_a_second_run_repeats(tmp_path):
     assert path.read_bytes() == before and not list(tmp_path.glob('*.tmp'))
 
 
+def test_a_change_of_prose_keeps_the_outputs_and_a_change_of_code_drops_them(
+        tmp_path, monkeypatch):
+    """`nbsource.py build` after an edit: Markdown does not run, so where only
+    prose changed the stored run still belongs to the code and is kept."""
+    monkeypatch.setattr(nbsource, 'SOURCES', tmp_path / 'sections')
+    monkeypatch.setattr(nbsource, 'NOTEBOOKS', tmp_path / 'notebooks')
+    monkeypatch.setattr(nbsource, 'ROOT', tmp_path)
+    source = tmp_path / 'sections' / 'demo.md'
+    source.parent.mkdir()
+    source.write_text('# Demo\n\nSix times seven.\n\n```python\nprint(6 * 7)\n```\n')
+    nbsource.build('demo')
+    for track in TRACKS:  # as `nbsource.py execute` stores them
+        path = nbsource.notebook_path('demo', track)
+        nb = nbformat.read(path, as_version=4)
+        nb.cells[1].outputs = [nbformat.v4.new_output('stream', name='stdout', text='42\n')]
+        nb.metadata[nbsource.STAMP_KEY] = dict(nbsource.RERUN_CHECKED)
+        nbformat.write(nb, path)
+
+    source.write_text('# Demo\n\nSix times seven, printed.\n\n```python\nprint(6 * 7)\n```\n'
+                      '\nThe answer.\n')
+    nbsource.build('demo')
+    for track in TRACKS:
+        nb = nbformat.read(nbsource.notebook_path('demo', track), as_version=4)
+        assert [c.source for c in nb.cells] == [
+            '# Demo\n\nSix times seven, printed.', 'print(6 * 7)', 'The answer.']
+        assert nb.cells[1].outputs[0].text == '42\n'
+        assert nb.metadata[nbsource.STAMP_KEY] == nbsource.RERUN_CHECKED
+    assert nbsource.check() == []
+
+    source.write_text(source.read_text().replace('6 * 7', '6 * 9'))
+    nbsource.build('demo')
+    for track in TRACKS:
+        nb = nbformat.read(nbsource.notebook_path('demo', track), as_version=4)
+        assert nb.cells[1].source == 'print(6 * 9)' and nb.cells[1].outputs == []
+        assert nbsource.STAMP_KEY not in nb.metadata
+
+
 @pytest.mark.parametrize('section', SECTIONS)
 @pytest.mark.parametrize('track', TRACKS)
 def test_committed_outputs_show_that_the_model_learned(section, track):

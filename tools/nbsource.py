@@ -16,7 +16,8 @@ marked for student copies and nbgrader (see SOLUTION_TAG).
 
 Commands (run them in the course environment, e.g. through the Makefile):
 
-    python tools/nbsource.py build [SECTION ...]    write the notebooks, unexecuted
+    python tools/nbsource.py build [SECTION ...]    write the notebooks, unexecuted (where
+                                                    only prose changed, outputs are kept)
     python tools/nbsource.py execute [SECTION ...]  run each twice in one kernel; store
                                                     the outputs if both runs agree
     python tools/nbsource.py check                  exit 1 if notebooks and sources differ
@@ -356,17 +357,27 @@ def paired_cells(section, folder=None):
 
 def build(section):
     """Write each track's notebook; keep one whose cells already match (and
-    its outputs), so that building twice changes nothing."""
+    its outputs), so that building twice changes nothing. Where only prose
+    changed, every code cell as before and in the same order, the code cells
+    keep their outputs and the notebook its stamp: Markdown does not run, so
+    the stored run is still the run of this code (see executed_code)."""
     cells = parse(SOURCES / f'{section}.md')
     for track in TRACKS:
         path = notebook_path(section, track)
         wanted = cell_contents(cells, track, section)
-        if path.exists() and notebook_contents(nbformat.read(path, as_version=4)) == wanted:
+        old = nbformat.read(path, as_version=4) if path.exists() else None
+        if old is not None and notebook_contents(old) == wanted:
             continue
+        executed = executed_code(old, wanted)
         nb = nbformat.v4.new_notebook()
         nb.metadata = {'kernelspec': KERNELSPEC,
                        'language_info': {'name': 'python'}}
+        if executed is not None:
+            nb.metadata = old.metadata
         for kind, src, images, metadata in wanted:
+            if kind == 'code' and executed is not None:
+                nb.cells.append(executed.pop(0))
+                continue
             new = nbformat.v4.new_markdown_cell if kind == 'markdown' else nbformat.v4.new_code_cell
             cell = new(src, metadata=metadata)
             cell.pop('id', None)
@@ -376,7 +387,19 @@ def build(section):
         nb.nbformat_minor = 4
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, path)
-        print(f'wrote {path.relative_to(ROOT)}')
+        kept = ' (only prose changed: outputs kept)' if executed is not None else ''
+        print(f'wrote {path.relative_to(ROOT)}{kept}')
+
+
+def executed_code(nb, wanted):
+    """The code cells of notebook `nb`, outputs included, if they are exactly
+    the code cells in `wanted` (cell_contents: same sources and metadata, in
+    the same order); else None, and the notebook must be run again."""
+    if nb is None:
+        return None
+    code = [c for c in nb.cells if c.cell_type == 'code']
+    have = [c for c in notebook_contents(nb) if c[0] == 'code']
+    return code if have == [c for c in wanted if c[0] == 'code'] else None
 
 
 def run_notebook(path, timeout=1200, **options):
