@@ -90,6 +90,7 @@ def simulates_another_cpu(cpuinfo='/proc/cpuinfo'):
                   if line.startswith('flags')), None)
     return flags is None or 'avx512f' in flags
 
+
 # Kernels started here may share the CPU with another notebook (the test
 # suite runs one per core), so each gets one thread: PyTorch and TensorFlow
 # through D2LGAN_THREADS (d2lgan's `reproducible`), MXNet, MKL and OpenBLAS

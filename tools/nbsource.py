@@ -370,10 +370,8 @@ def build(section):
             continue
         executed = executed_code(old, wanted)
         nb = nbformat.v4.new_notebook()
-        nb.metadata = {'kernelspec': KERNELSPEC,
-                       'language_info': {'name': 'python'}}
-        if executed is not None:
-            nb.metadata = old.metadata
+        nb.metadata = (old.metadata if executed is not None else
+                       {'kernelspec': KERNELSPEC, 'language_info': {'name': 'python'}})
         for kind, src, images, metadata in wanted:
             if kind == 'code' and executed is not None:
                 nb.cells.append(executed.pop(0))
