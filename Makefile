@@ -1,9 +1,11 @@
 # Two commands do everything on a fresh machine:
 #   make lab    open the course in JupyterLab
 #   make test   run the whole test suite
-# Both create .venv/ on first use and reuse it afterwards.
+# Both set up .venv/ on first use (make setup) and reuse it afterwards.
 
-PYTHON ?= python3
+# The Python that makes .venv: empty for the first of python3, python3.13,
+# python3.12, python3.11 that is a supported version (tools/python.sh).
+PYTHON ?=
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -17,19 +19,29 @@ JOBS ?= auto
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: lab test lint browser html notebooks lib student bench clean
+.PHONY: setup lab test lint browser html notebooks lib student bench lock platforms clean
 
-$(STAMP): requirements.txt requirements-book.txt pyproject.toml jupyter/overrides.json
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+# Install everything into .venv/, start nothing. A .venv made by another or an
+# unsupported Python is refused with what to do, not silently reused.
+setup:
+	@python=$$(sh tools/python.sh $(VENV) "$(PYTHON)") || exit 1; \
+	if [ -n "$$python" ]; then \
+		echo "Setting up $(VENV)/ with $$python"; \
+		"$$python" -m venv $(VENV) || exit 1; \
+	fi
+	@$(MAKE) --no-print-directory $(STAMP)
+
+$(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml jupyter/overrides.json
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -r requirements-book.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name d2lgan \
 		--display-name "Python 3 (d2lgan)" >/dev/null
 	@# JupyterLab's settings for the course: no news pop-up (needs a network anyway)
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@$(BIN)/python -c 'import d2lgan.frameworks as f; f.mxnet_missing() and print(f.mxnet_missing())'
 	touch $(STAMP)
 
 # Extra JupyterLab options, e.g. make lab LAB_ARGS="--no-browser --port 8890".
@@ -37,14 +49,15 @@ $(STAMP): requirements.txt requirements-book.txt pyproject.toml jupyter/override
 LAB_ARGS ?=
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lab: $(STAMP)
+lab: setup
 	$(BIN)/jupyter lab $(ROOT_ARGS) $(LAB_ARGS) notebooks/
 
-test: $(STAMP) lint browser
+test: setup lint browser
 	$(BIN)/python tools/nbsource.py check
-	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --maxschedchunk 1 --durations=10 tests
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --maxschedchunk 1 --durations=10 \
+		--ignore=tests/platforms tests
 
-lint: $(STAMP)
+lint: setup
 	$(BIN)/ruff check d2lgan tests tools site notebooks
 
 # The website's tests run in a real Chromium: the system's, or the one named
@@ -64,26 +77,38 @@ browser:
 
 # The course as a static website in _build/html/ (open _build/html/index.html),
 # built from the committed notebooks without running them.
-html: $(STAMP)
+html: setup
 	$(BIN)/python tools/website.py
 
 # Authors: rebuild the notebooks from sections/*.md, run them, and copy
 # their #@save functions into d2lgan.  `make notebooks SECTIONS=gan` for one.
-notebooks: $(STAMP)
+notebooks: setup
 	$(BIN)/python tools/nbsource.py build $(SECTIONS)
 	$(BIN)/python tools/nbsource.py lib
 	$(BIN)/python tools/nbsource.py execute $(SECTIONS)
 
-lib: $(STAMP)
+lib: setup
 	$(BIN)/python tools/nbsource.py lib
 
 # Teachers: copies to hand out, without solutions and outputs, in student/
 # (not committed). `make student SECTIONS=gan` for one section.
-student: $(STAMP)
+student: setup
 	$(BIN)/python tools/classroom.py student $(SECTIONS)
 
-bench: $(STAMP)
+bench: setup
 	$(BIN)/python tools/bench.py
+
+# Maintainers: rewrite the lock requirements.txt from requirements.in, for
+# every supported platform and Python at once (tools/lock.py).
+lock: setup
+	$(BIN)/python tools/lock.py update
+
+# The course on other systems, beside the reference one: the README's set-up
+# and notebooks of every track on a fresh Debian 13 (Python 3.13) and in a
+# venv of Python 3.12 (tests/platforms/). Each is skipped, with the reason,
+# where it cannot run (it needs root, debootstrap and the package registries).
+platforms: setup
+	$(BIN)/python -m pytest -p no:cacheprovider -n 2 -rsP tests/platforms
 
 clean:
 	rm -rf $(VENV) _build .pytest_cache

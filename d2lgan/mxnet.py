@@ -3,8 +3,8 @@
 Import this module before MXNet itself. It works around two defects of
 MXNet 1.9.1, the last release:
 
-* before MXNet loads, it restores the NumPy aliases MXNet still uses
-  (see `d2lgan.numpy_compat`);
+* before MXNet loads, it restores the NumPy names MXNet still uses, which
+  NumPy 2 removed (see `d2lgan.numpy_compat`);
 * after, it routes transposed convolutions with one output channel around a
   bug in MXNet's oneDNN kernels, so that they train (see
   `d2lgan.mxnet_onednn`). It also keeps MXNet's note about operators that
@@ -13,9 +13,12 @@ MXNet 1.9.1, the last release:
 """
 import os
 
-from d2lgan.numpy_compat import restore_numpy_aliases
+from d2lgan.frameworks import mxnet_missing
+from d2lgan.numpy_compat import restore_numpy_names
 
-restore_numpy_aliases()
+if mxnet_missing():
+    raise ImportError(mxnet_missing())
+restore_numpy_names()
 os.environ.setdefault('MXNET_STORAGE_FALLBACK_LOG_VERBOSE', '0')
 
 import mxnet as mx  # noqa: E402  (must come after the NumPy fix above)

@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'tools'))
 import nbsource  # noqa: E402
 
+from d2lgan.frameworks import mxnet_missing  # noqa: E402
+
 
 @contextlib.contextmanager
 def kernel(cwd=None):
@@ -87,10 +89,21 @@ def browser():
         chromium.close()
 
 
+def needs_mxnet(item):
+    """Whether a test runs MXNet: it is named for it, or takes it as a parameter."""
+    params = item.callspec.params.values() if hasattr(item, 'callspec') else ()
+    return 'mxnet' in item.name or 'mxnet' in [p for p in params if isinstance(p, str)]
+
+
 def pytest_collection_modifyitems(items):
     """Start the fresh notebook runs first, the longest first (by the time one
     run took when the notebook was stored), so that the short tests fill the
-    cores at the end instead of one long run keeping one core busy alone."""
+    cores at the end instead of one long run keeping one core busy alone.
+    Where MXNet has no wheel (macOS, Windows), skip what needs it, saying why."""
+    if mxnet_missing():
+        for item in items:
+            if needs_mxnet(item):
+                item.add_marker(pytest.mark.skip(reason=mxnet_missing()))
 
     def cost(item):
         if item.originalname != 'test_fresh_run':

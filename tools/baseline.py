@@ -123,8 +123,8 @@ def train_pytorch():
 
 
 def train_mxnet():
-    from d2lgan.numpy_compat import restore_numpy_aliases
-    restore_numpy_aliases()
+    from d2lgan.numpy_compat import restore_numpy_names
+    restore_numpy_names()
     from mxnet import autograd, gluon, init, np, npx
     from mxnet.gluon import nn
     npx.set_np()

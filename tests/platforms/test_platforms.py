@@ -1,0 +1,151 @@
+"""The course on other systems than the reference one (`make platforms`).
+
+The committed notebooks are made with Python 3.11. A learner may bring
+Python 3.12 or 3.13, with NumPy, pandas and the frameworks built for it.
+These tests do what the README's *Start* tells a learner to do, on a copy
+of the course, and then run notebooks of every track there with the
+course's own fresh-run checks (tests/test_notebook_runs.py: the same
+outputs up to what differs by machine, and the learning thresholds):
+
+* a fresh Debian 13 (its Python 3.13), made with debootstrap from Debian's
+  packages, with nothing but python3-venv, make and git installed;
+* a venv of Python 3.12 on this machine.
+
+Each is skipped, with the reason, where it cannot run: debootstrap needs
+root and Debian's package registry; both need PyPI (PyTorch's Linux wheel
+from PyPI is the CUDA build, several GB).
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# The fresh runs each system must pass: gan in every track, and one MNIST
+# section (dcgan trains convolutions on real digits) in one track.
+DEBIAN_RUNS = ['gan-mxnet-native', 'gan-pytorch-native', 'gan-tensorflow-native',
+               'dcgan-pytorch-native']
+PY312_RUNS = ['gan-mxnet-native', 'gan-pytorch-native', 'gan-tensorflow-native']
+SUITE = 'tests/test_notebook_runs.py::test_fresh_run'
+# Debian's packages for the README's set-up on Linux, and no more.
+DEBIAN_PACKAGES = 'python3,python3-venv,make,git,ca-certificates'
+
+
+def copy_course(dest):
+    """Copy the course as a clone would hold it (the files git tracks, and new
+    ones it does not ignore) into dest."""
+    files = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard', '-z'], cwd=ROOT,
+                           capture_output=True, check=True).stdout.decode().split('\0')
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = dest.parent / 'course.tar'
+    with tarfile.open(archive, 'w') as tar:
+        for name in filter(None, files):
+            if (ROOT / name).exists():
+                tar.add(ROOT / name, arcname=name, recursive=False)
+    with tarfile.open(archive) as tar:
+        tar.extractall(dest, filter='tar')
+    archive.unlink()
+
+
+def pytest_line(runs):
+    return ' '.join(['.venv/bin/python -m pytest -p no:cacheprovider -q'] +
+                    [f"'{SUITE}[{run}]'" for run in runs])
+
+
+def run(command, cwd=None, timeout=1500, **kwargs):
+    """Run a shell command; fail the test with its last lines if it fails."""
+    done = subprocess.run(command, shell=True, cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, **kwargs)
+    if done.returncode:
+        tail = '\n'.join((done.stdout + done.stderr).splitlines()[-40:])
+        pytest.fail(f'`{command}` failed (exit {done.returncode}):\n{tail}', pytrace=False)
+    return done.stdout
+
+
+def timed_setup(command, venv, **kwargs):
+    """Run the set-up command; print how long it took and how large .venv is."""
+    tic = time.perf_counter()
+    run(command, **kwargs)
+    seconds = time.perf_counter() - tic
+    size = run(f'du -sm {venv}').split()[0]
+    print(f'set-up: {seconds:.0f} s, .venv {int(size) / 1024:.1f} GB')
+
+
+def python312():
+    """A Python 3.12 on this machine: on the PATH, or one of pyenv's."""
+    found = shutil.which('python3.12')
+    if found:
+        return found
+    pyenv = Path(os.environ.get('PYENV_ROOT', Path.home() / '.pyenv')) / 'versions'
+    candidates = sorted(pyenv.glob('3.12*/bin/python3.12'))
+    return str(candidates[-1]) if candidates else None
+
+
+def test_python312_venv(tmp_path):
+    python = python312()
+    if not python:
+        pytest.skip('no Python 3.12 here (python3.12 on the PATH or under pyenv)')
+    course = tmp_path / 'course'
+    copy_course(course)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(('PYENV_VERSION', 'VIRTUAL'))}
+    timed_setup(f'make setup PYTHON={python}', course / '.venv', cwd=course, env=env)
+    assert run('.venv/bin/python -c "import sys; print(sys.version_info[:2])"',
+               cwd=course, env=env).strip() == '(3, 12)'
+    print(run(pytest_line(PY312_RUNS), cwd=course, env=env))
+
+
+def debootstrap():
+    """debootstrap's path, installed with apt-get if missing; None if it cannot be."""
+    if not shutil.which('debootstrap') and shutil.which('apt-get'):
+        subprocess.run('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install '
+                       '-y -qq --no-install-recommends debootstrap', shell=True,
+                       capture_output=True, timeout=600)
+    return shutil.which('debootstrap')
+
+
+def mounted_under(folder):
+    with open('/proc/mounts') as mounts:
+        return [line.split()[1] for line in mounts if line.split()[1].startswith(str(folder))]
+
+
+def test_fresh_debian13(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip('making a Debian root with debootstrap and entering it needs root')
+    if not debootstrap():
+        pytest.skip('debootstrap is not installed and apt-get could not install it')
+    system = tmp_path / 'debian13'
+    made = subprocess.run(['debootstrap', '--variant=minbase', f'--include={DEBIAN_PACKAGES}',
+                           'trixie', str(system)], capture_output=True, text=True, timeout=900)
+    if made.returncode:
+        log = (made.stdout + made.stderr).strip().splitlines()
+        if any(word in line for line in log
+               for word in ('Failed getting release', 'Temporary failure', 'Could not resolve',
+                            "Couldn't download", 'Connection refused')):
+            pytest.skip(f"Debian's package registry cannot be reached: {log[-1]}")
+        pytest.fail('debootstrap failed:\n' + '\n'.join(log[-20:]), pytrace=False)
+    for name in ('etc/resolv.conf', 'etc/ssl/certs/ca-certificates.crt'):
+        shutil.copyfile(Path('/') / name, system / name)
+    copy_course(system / 'root' / 'course')
+    try:
+        for fs in ('proc', 'dev'):
+            subprocess.run(['mount', '--bind', f'/{fs}', str(system / fs)], check=True)
+        inside = ('env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:'
+                  '/sbin:/bin LANG=C.UTF-8')
+        version = run(f'chroot {system} {inside} python3 --version')
+        assert version.startswith('Python 3.13'), version
+        print(version.strip())
+        timed_setup(f"chroot {system} {inside} sh -c 'cd /root/course && make setup'",
+                    system / 'root' / 'course' / '.venv')
+        print(run(f"chroot {system} {inside} sh -c 'cd /root/course && "
+                  f"{pytest_line(DEBIAN_RUNS)}'"))
+    finally:
+        for path in sorted(mounted_under(system), reverse=True):
+            subprocess.run(['umount', '--lazy', path])
+        if mounted_under(system):  # never delete through a mount of the real /dev or /proc
+            sys.exit(f'{system}: could not unmount {mounted_under(system)}; remove by hand')
+        shutil.rmtree(system, ignore_errors=True)
