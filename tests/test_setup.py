@@ -213,3 +213,14 @@ print(sorted(set(restored) - builtins - read))
                           env={**os.environ, 'PYTHONWARNINGS': 'ignore'})
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == '[]', 'restored but never read by MXNet'
+
+
+def test_tests_that_need_mxnet_are_the_ones_skipped_without_it():
+    from types import SimpleNamespace as Item
+
+    from conftest import needs_mxnet
+    assert needs_mxnet(Item(name='test_fresh_run[gan-mxnet-native]',
+                            callspec=Item(params={'section': 'gan', 'track': 'mxnet'})))
+    assert needs_mxnet(Item(name='test_mxnet_discriminator_loss_is_the_two_pass_loss'))
+    assert not needs_mxnet(Item(name='test_fresh_run[gan-pytorch-native]',
+                                callspec=Item(params={'section': 'gan', 'track': 'pytorch'})))
