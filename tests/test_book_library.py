@@ -1,5 +1,5 @@
 """d2lgan stands in for the book's library, d2l 1.0.3, which is installed
-next to it (requirements-book.txt, without d2l's pins).
+next to it (requirements-nodeps.txt, without d2l's pins).
 
 The book's own code must import in the course's environment, and every name
 d2lgan shares with the book's module of a framework must accept the same
@@ -33,7 +33,7 @@ SAME_DEFAULTS = {
 
 def book_source(module):
     spec = importlib.util.find_spec('d2l')
-    assert spec is not None, 'install the book\'s library: make install (requirements-book.txt)'
+    assert spec is not None, 'install the book\'s library: make setup (requirements-nodeps.txt)'
     return Path(spec.origin).parent / f'{module}.py'
 
 

@@ -7,7 +7,7 @@ can be measured against it on the same machine, in the same run:
 * the steps are the book's own `update_D` and `update_G`, and batches come
   from the book's `load_array` (the framework's general data loader), taken
   from the book's library, d2l 1.0.3, installed next to the course
-  (requirements-book.txt). Where its module does not import (d2l.torch
+  (requirements-nodeps.txt). Where its module does not import (d2l.torch
   needs a torchvision built for the installed torch), a copy of the same
   code below stands in, and the output says so;
 * PyTorch uses its default Adam, Gluon runs the networks and the loss

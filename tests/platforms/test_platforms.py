@@ -32,8 +32,9 @@ DEBIAN_RUNS = ['gan-mxnet-native', 'gan-pytorch-native', 'gan-tensorflow-native'
                'dcgan-pytorch-native']
 PY312_RUNS = ['gan-mxnet-native', 'gan-pytorch-native', 'gan-tensorflow-native']
 SUITE = 'tests/test_notebook_runs.py::test_fresh_run'
-# Debian's packages for the README's set-up on Linux, and no more.
-DEBIAN_PACKAGES = 'python3,python3-venv,make,git,ca-certificates'
+# Debian's packages for the README's set-up on Linux, and no more (MXNet's
+# library needs GNU OpenMP, libgomp1, which a minimal Debian lacks).
+DEBIAN_PACKAGES = 'python3,python3-venv,make,git,libgomp1,ca-certificates'
 
 
 def copy_course(dest):
@@ -77,13 +78,14 @@ def timed_setup(command, venv, **kwargs):
 
 
 def python312():
-    """A Python 3.12 on this machine: on the PATH, or one of pyenv's."""
-    found = shutil.which('python3.12')
-    if found:
-        return found
+    """A Python 3.12 on this machine: one of pyenv's, or on the PATH (pyenv's
+    shim on the PATH is no interpreter of its own)."""
     pyenv = Path(os.environ.get('PYENV_ROOT', Path.home() / '.pyenv')) / 'versions'
     candidates = sorted(pyenv.glob('3.12*/bin/python3.12'))
-    return str(candidates[-1]) if candidates else None
+    if candidates:
+        return str(candidates[-1])
+    found = shutil.which('python3.12')
+    return found if found and '/shims/' not in found else None
 
 
 def test_python312_venv(tmp_path):
