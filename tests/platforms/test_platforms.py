@@ -33,8 +33,9 @@ DEBIAN_RUNS = ['gan-mxnet-native', 'gan-pytorch-native', 'gan-tensorflow-native'
 PY312_RUNS = ['gan-mxnet-native', 'gan-pytorch-native', 'gan-tensorflow-native']
 SUITE = 'tests/test_notebook_runs.py::test_fresh_run'
 # Debian's packages for the README's set-up on Linux, and no more (MXNet's
-# library needs GNU OpenMP, libgomp1, which a minimal Debian lacks).
-DEBIAN_PACKAGES = 'python3,python3-venv,make,git,libgomp1,ca-certificates'
+# library needs GCC's OpenMP and quad-precision libraries, libgomp1 and
+# libquadmath0, which a minimal Debian lacks).
+DEBIAN_PACKAGES = 'python3,python3-venv,make,git,libgomp1,libquadmath0,ca-certificates'
 
 
 def copy_course(dest):
