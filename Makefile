@@ -41,7 +41,7 @@ $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml jupyter/overri
 	@# JupyterLab's settings for the course: no news pop-up (needs a network anyway)
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	@$(BIN)/python -c 'import d2lgan.frameworks as f; f.mxnet_missing() and print(f.mxnet_missing())'
+	@$(BIN)/python -c 'from d2lgan.frameworks import mxnet_missing; (why := mxnet_missing()) and print(why)'
 	touch $(STAMP)
 
 # Extra JupyterLab options, e.g. make lab LAB_ARGS="--no-browser --port 8890".

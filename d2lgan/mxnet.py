@@ -16,8 +16,9 @@ import os
 from d2lgan.frameworks import mxnet_missing
 from d2lgan.numpy_compat import restore_numpy_names
 
-if mxnet_missing():
-    raise ImportError(mxnet_missing())
+_why_not = mxnet_missing()
+if _why_not:
+    raise ImportError(_why_not)
 restore_numpy_names()
 os.environ.setdefault('MXNET_STORAGE_FALLBACK_LOG_VERBOSE', '0')
 

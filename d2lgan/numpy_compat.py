@@ -12,8 +12,8 @@ has is left alone (NumPy 2 has its own `np.bool`, for example).
 This is the only place the course patches a third-party library.
 `d2lgan.mxnet` calls `restore_numpy_names()` before it imports MXNet, which
 is why a notebook imports d2lgan before MXNet. The list is what MXNet 1.9.1
-asks for on NumPy 2.2: `tests/test_frameworks.py` imports MXNet in a fresh
-process and fails if any name it reads is missing.
+asks for on NumPy 2.2: `tests/test_setup.py` imports MXNet in a fresh
+process and fails if it restores a name MXNet never reads.
 """
 import builtins
 import math

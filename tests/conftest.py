@@ -100,10 +100,11 @@ def pytest_collection_modifyitems(items):
     run took when the notebook was stored), so that the short tests fill the
     cores at the end instead of one long run keeping one core busy alone.
     Where MXNet has no wheel (macOS, Windows), skip what needs it, saying why."""
-    if mxnet_missing():
+    why_not = mxnet_missing()
+    if why_not:
         for item in items:
             if needs_mxnet(item):
-                item.add_marker(pytest.mark.skip(reason=mxnet_missing()))
+                item.add_marker(pytest.mark.skip(reason=why_not))
 
     def cost(item):
         if item.originalname != 'test_fresh_run':
