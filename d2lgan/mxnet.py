@@ -32,7 +32,12 @@ if mxnet_onednn.onednn_enabled():
     mxnet_onednn.patch_one_channel_transposed_convolution()
 
 from d2lgan.core import *  # noqa: E402, F403  (the shared helpers, as d2l.<name>)
-from d2lgan.training import ArrayLoader, device_helpers, seed_python_numpy  # noqa: E402
+from d2lgan.training import (  # noqa: E402
+    ArrayLoader,
+    device_helpers,
+    seed_python_numpy,
+    unwrap_single,
+)
 
 npx.set_np()
 
@@ -61,9 +66,13 @@ def numpy(x, *args, **kwargs):
 
 
 def load_array(data_arrays, batch_size, is_train=True):
-    """Iterate over minibatches of arrays, reshuffled each epoch if training."""
+    """Iterate over minibatches of arrays, reshuffled each epoch if training.
+
+    As with the book's Gluon DataLoader, a batch of one array is that array
+    (`for X in data_iter`), and a batch of several is a list of them."""
     return ArrayLoader(data_arrays, batch_size, shuffle=is_train,
-                       take=lambda a, order: a[np.array(order, ctx=a.ctx)])
+                       take=lambda a, order: a[np.array(order, ctx=a.ctx)],
+                       collate=unwrap_single)
 
 
 def reproducible(seed=0, threads=1):

@@ -63,7 +63,10 @@ def numpy(x, *args, **kwargs):
 
 
 def load_array(data_arrays, batch_size, is_train=True):
-    """Iterate over minibatches of tensors, reshuffled each epoch if training."""
+    """Iterate over minibatches of tensors, reshuffled each epoch if training.
+
+    As with the book's tf.data.Dataset, each batch is a tuple of one tensor
+    per array (`for (X,) in data_iter`, `for X, y in data_iter`)."""
     return ArrayLoader(data_arrays, batch_size, shuffle=is_train,
                        take=lambda a, order: tf.gather(a, order))
 

@@ -29,9 +29,12 @@ def numpy(x, *args, **kwargs):
 
 
 def load_array(data_arrays, batch_size, is_train=True):
-    """Iterate over minibatches of tensors, reshuffled each epoch if training."""
+    """Iterate over minibatches of tensors, reshuffled each epoch if training.
+
+    As with the book's DataLoader, each batch is a list of one tensor per
+    array (`for (X,) in data_iter`, `for X, y in data_iter`)."""
     return ArrayLoader(data_arrays, batch_size, shuffle=is_train,
-                       take=lambda a, order: a[torch.from_numpy(order)])
+                       take=lambda a, order: a[torch.from_numpy(order)], collate=list)
 
 
 def reproducible(seed=0, threads=1):

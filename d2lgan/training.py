@@ -74,9 +74,16 @@ class ArrayLoader:
     for in-memory arrays, with far less work per batch. `take(array, indices)`
     is the framework's way of gathering rows; the order comes from NumPy's
     global random generator, so `reproducible()` fixes it.
+
+    `collate(slices)` turns the list of one slice per array into the batch a
+    loop receives, in the form of the framework's own loader: a tuple by
+    default, as TensorFlow's `Dataset.from_tensor_slices` gives it; a list for
+    PyTorch's `DataLoader`; for Gluon's `DataLoader` the array itself when
+    there is one array (see `unwrap_single`), so that the book's
+    `for X in data_iter` works there and `for (X,) in data_iter` elsewhere.
     """
 
-    def __init__(self, arrays, batch_size, shuffle=True, take=None):
+    def __init__(self, arrays, batch_size, shuffle=True, take=None, collate=tuple):
         arrays = tuple(arrays)
         if not arrays:
             raise ValueError('load_array needs at least one array; got none.')
@@ -92,7 +99,7 @@ class ArrayLoader:
             raise ValueError(f'batch_size must be a positive integer; got '
                              f'{batch_size!r}.')
         self.arrays, self.batch_size = arrays, int(batch_size)
-        self.shuffle, self.take = shuffle, take
+        self.shuffle, self.take, self.collate = shuffle, take, collate
         self.num_examples = lengths[0]
 
     def __len__(self):
@@ -104,7 +111,13 @@ class ArrayLoader:
             order = np.random.permutation(self.num_examples)
             arrays = [self.take(a, order) for a in arrays]
         for i in range(0, self.num_examples, self.batch_size):
-            yield tuple(a[i:i + self.batch_size] for a in arrays)
+            yield self.collate([a[i:i + self.batch_size] for a in arrays])
+
+
+def unwrap_single(slices):
+    """A batch as Gluon's DataLoader yields it: the array itself if there is
+    one array, else a list of them."""
+    return slices[0] if len(slices) == 1 else slices
 
 
 _reported_gpus = set()  # GPU indices try_gpu has already warned about
