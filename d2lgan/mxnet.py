@@ -12,6 +12,7 @@ MXNet 1.9.1, the last release:
   the notebooks.
 """
 import os
+import sys
 
 from d2lgan.frameworks import mxnet_missing
 from d2lgan.numpy_compat import restore_numpy_names
@@ -60,11 +61,6 @@ def num_gpus():
 try_gpu, try_all_gpus = device_helpers(cpu, gpu, num_gpus)
 
 
-def numpy(x, *args, **kwargs):
-    """The array x as a NumPy array, as the book's d2l.numpy."""
-    return x.asnumpy(*args, **kwargs)
-
-
 def load_array(data_arrays, batch_size, is_train=True):
     """Iterate over minibatches of arrays, reshuffled each epoch if training.
 
@@ -75,6 +71,11 @@ def load_array(data_arrays, batch_size, is_train=True):
                        collate=unwrap_single)
 
 
+def get_dataloader_workers():
+    """The book's number of processes for reading data: 4, or 0 on Windows."""
+    return 0 if sys.platform.startswith('win') else 4
+
+
 def reproducible(seed=0, threads=1):
     """Seed every random generator a notebook uses, so that a run prints the
     same numbers each time on one machine. (MXNet gives the same numbers for
@@ -82,6 +83,34 @@ def reproducible(seed=0, threads=1):
     its number of threads from OMP_NUM_THREADS when it starts.)"""
     seed_python_numpy(seed)
     mx.random.seed(seed)
+
+
+# ---- The book's tensor aliases ----
+# The book's code calls tensor functions through d2l (d2l.normal, d2l.tensor,
+# d2l.matmul, d2l.numpy, ...), names its MXNet module defines at its end, so
+# that one line of code can serve several frameworks. The same names for the
+# same MXNet functions (tests/test_book_library.py compares them).
+ones, ones_like, zeros, zeros_like, eye = np.ones, np.ones_like, np.zeros, np.zeros_like, np.eye
+tensor, arange, linspace, meshgrid = np.array, np.arange, np.linspace, np.meshgrid
+normal, rand, randn = np.random.normal, np.random.rand, np.random.randn
+sin, sinh, cos, cosh, tanh = np.sin, np.sinh, np.cos, np.cosh, np.tanh
+exp, log, abs, sigmoid = np.exp, np.log, np.abs, npx.sigmoid
+matmul, batch_matmul = np.dot, npx.batch_dot
+concat, stack, expand_dims = np.concatenate, np.stack, np.expand_dims
+int32, int64, float32 = np.int32, np.int64, np.float32
+nn_Module = nn.Block
+# Methods of an array, called as functions: d2l.reduce_sum(x, axis=0) is x.sum(axis=0).
+numpy = lambda x, *args, **kwargs: x.asnumpy(*args, **kwargs)
+size = lambda x: x.size
+transpose = lambda x: x.T
+reshape = lambda x, *args, **kwargs: x.reshape(*args, **kwargs)
+to = lambda x, *args, **kwargs: x.as_in_context(*args, **kwargs)
+astype = lambda x, *args, **kwargs: x.astype(*args, **kwargs)
+reduce_sum = lambda x, *args, **kwargs: x.sum(*args, **kwargs)
+reduce_mean = lambda x, *args, **kwargs: x.mean(*args, **kwargs)
+argmax = lambda x, *args, **kwargs: x.argmax(*args, **kwargs)
+swapaxes = lambda x, *args, **kwargs: x.swapaxes(*args, **kwargs)
+repeat = lambda x, *args, **kwargs: x.repeat(*args, **kwargs)
 
 
 # ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----

@@ -57,11 +57,6 @@ def num_gpus():
 try_gpu, try_all_gpus = device_helpers(cpu, gpu, num_gpus)
 
 
-def numpy(x, *args, **kwargs):
-    """The tensor x as a NumPy array, as the book's d2l.numpy."""
-    return x.numpy(*args, **kwargs)
-
-
 def load_array(data_arrays, batch_size, is_train=True):
     """Iterate over minibatches of tensors, reshuffled each epoch if training.
 
@@ -97,6 +92,25 @@ def reproducible(seed=0, threads=1):
                     f'threads and cannot switch to {threads}: call '
                     f'reproducible() before any TensorFlow operation, or '
                     f'restart the kernel.') from e
+
+
+# ---- The book's tensor aliases ----
+# The book's code calls tensor functions through d2l (d2l.normal, d2l.tensor,
+# d2l.matmul, d2l.numpy, ...), names its TensorFlow module defines at its end,
+# so that one line of code can serve several frameworks. The same names for
+# the same TensorFlow functions (tests/test_book_library.py compares them).
+ones, ones_like, zeros, zeros_like, eye = tf.ones, tf.ones_like, tf.zeros, tf.zeros_like, tf.eye
+tensor, arange, linspace, meshgrid = tf.constant, tf.range, tf.linspace, tf.meshgrid
+normal, rand = tf.random.normal, tf.random.uniform
+sin, sinh, cos, cosh, tanh = tf.sin, tf.sinh, tf.cos, tf.cosh, tf.tanh
+exp, log, abs, sigmoid = tf.exp, tf.math.log, tf.abs, tf.sigmoid
+matmul, batch_matmul = tf.matmul, tf.matmul
+concat, stack, expand_dims, repeat = tf.concat, tf.stack, tf.expand_dims, tf.repeat
+reshape, transpose, astype = tf.reshape, tf.transpose, tf.cast
+reduce_sum, reduce_mean, argmax = tf.reduce_sum, tf.reduce_mean, tf.argmax
+int32, int64, float32 = tf.int32, tf.int64, tf.float32
+numpy = lambda x, *args, **kwargs: x.numpy(*args, **kwargs)
+size = lambda x: tf.size(x).numpy()
 
 
 # ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----

@@ -23,11 +23,6 @@ def num_gpus():
 try_gpu, try_all_gpus = device_helpers(cpu, gpu, num_gpus)
 
 
-def numpy(x, *args, **kwargs):
-    """The tensor x as a NumPy array, as the book's d2l.numpy."""
-    return x.detach().numpy(*args, **kwargs)
-
-
 def load_array(data_arrays, batch_size, is_train=True):
     """Iterate over minibatches of tensors, reshuffled each epoch if training.
 
@@ -37,6 +32,11 @@ def load_array(data_arrays, batch_size, is_train=True):
                        take=lambda a, order: a[torch.from_numpy(order)], collate=list)
 
 
+def get_dataloader_workers():
+    """The book's number of processes for reading data."""
+    return 4
+
+
 def reproducible(seed=0, threads=1):
     """Seed every random generator a notebook uses and fix the number of CPU
     threads (at most D2LGAN_THREADS, if set), so that a run prints the same
@@ -44,6 +44,36 @@ def reproducible(seed=0, threads=1):
     seed_python_numpy(seed)
     torch.manual_seed(seed)
     torch.set_num_threads(capped_threads(threads))
+
+
+# ---- The book's tensor aliases ----
+# The book's code calls tensor functions through d2l (d2l.normal, d2l.tensor,
+# d2l.matmul, d2l.numpy, ...), names its PyTorch module defines at its end, so
+# that one line of code can serve several frameworks. The same names for the
+# same PyTorch functions (tests/test_book_library.py compares them).
+ones, ones_like, zeros, zeros_like, eye = (torch.ones, torch.ones_like, torch.zeros,
+                                           torch.zeros_like, torch.eye)
+tensor, arange, linspace, meshgrid = torch.tensor, torch.arange, torch.linspace, torch.meshgrid
+normal, rand, randn = torch.normal, torch.rand, torch.randn
+sin, sinh, cos, cosh, tanh = torch.sin, torch.sinh, torch.cos, torch.cosh, torch.tanh
+exp, log, abs, sigmoid = torch.exp, torch.log, torch.abs, torch.sigmoid
+matmul, batch_matmul = torch.matmul, torch.bmm
+concat, stack = torch.cat, torch.stack
+int32, int64, float32 = torch.int32, torch.int64, torch.float32
+nn_Module = torch.nn.Module
+# Methods of a tensor, called as functions: d2l.reduce_sum(x, dim=0) is x.sum(dim=0).
+numpy = lambda x, *args, **kwargs: x.detach().numpy(*args, **kwargs)
+size = lambda x, *args, **kwargs: x.numel(*args, **kwargs)
+transpose = lambda x, *args, **kwargs: x.t(*args, **kwargs)
+reshape = lambda x, *args, **kwargs: x.reshape(*args, **kwargs)
+expand_dims = lambda x, *args, **kwargs: x.unsqueeze(*args, **kwargs)
+to = lambda x, *args, **kwargs: x.to(*args, **kwargs)
+astype = lambda x, *args, **kwargs: x.type(*args, **kwargs)
+reduce_sum = lambda x, *args, **kwargs: x.sum(*args, **kwargs)
+reduce_mean = lambda x, *args, **kwargs: x.mean(*args, **kwargs)
+argmax = lambda x, *args, **kwargs: x.argmax(*args, **kwargs)
+swapaxes = lambda x, *args, **kwargs: x.swapaxes(*args, **kwargs)
+repeat = lambda x, *args, **kwargs: x.repeat(*args, **kwargs)
 
 
 # ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----
