@@ -45,7 +45,7 @@ HEADER = """\
 # resolves for each from binary wheels. NVIDIA's CUDA libraries are left out:
 # PyTorch's Linux wheel from PyPI pins them itself. That wheel is the CUDA
 # build (several GB); for the CPU build, which is all the course needs, install
-# with PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu (see README).
+# with PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu (see README.md, Start).
 """
 
 
@@ -108,6 +108,12 @@ def resolve(platform, python, path=LOCK, *options):
     return [line for line in out.splitlines() if '==' in line]
 
 
+def install_set(platform, python):
+    """What the set-up installs on the target: (the lock's pins, the pins of
+    requirements-nodeps.txt, installed without their requirements)."""
+    return resolve(platform, python), resolve(platform, python, NODEPS, '--no-deps')
+
+
 def has_wheel(requirement, platform, python):
     """True if requirement (e.g. 'mxnet==1.9.1') has a binary wheel for the target."""
     path = ROOT / 'build' / 'wheel-check.txt'
@@ -128,9 +134,9 @@ def check():
     failed = 0
     for platform, python in TARGETS:
         try:
-            pins = resolve(platform, python) + resolve(platform, python, NODEPS, '--no-deps')
-            mxnet = any(p.startswith('mxnet==') for p in pins)
-            print(f'{platform}, Python {python}: {len(pins)} packages, '
+            pins, nodeps = install_set(platform, python)
+            mxnet = any(p.startswith('mxnet==') for p in nodeps)
+            print(f'{platform}, Python {python}: {len(pins) + len(nodeps)} packages, '
                   f'MXNet {"included" if mxnet else "left out"}')
         except ValueError as e:
             failed += 1

@@ -19,7 +19,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tarfile
 import time
 from pathlib import Path
 
@@ -43,15 +42,10 @@ def copy_course(dest):
     ones it does not ignore) into dest."""
     files = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard', '-z'], cwd=ROOT,
                            capture_output=True, check=True).stdout.decode().split('\0')
-    dest.mkdir(parents=True, exist_ok=True)
-    archive = dest.parent / 'course.tar'
-    with tarfile.open(archive, 'w') as tar:
-        for name in filter(None, files):
-            if (ROOT / name).exists():
-                tar.add(ROOT / name, arcname=name, recursive=False)
-    with tarfile.open(archive) as tar:
-        tar.extractall(dest, filter='tar')
-    archive.unlink()
+    for name in filter(None, files):
+        if (ROOT / name).is_file():  # a deleted file git still lists is left out
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, dest / name, follow_symlinks=False)
 
 
 def pytest_line(runs):
