@@ -224,3 +224,11 @@ def test_tests_that_need_mxnet_are_the_ones_skipped_without_it():
     assert not needs_mxnet(Item(name='test_fresh_run[gan-pytorch-native]',
                                 callspec=Item(params={'section': 'gan', 'track': 'pytorch'})))
 
+
+def test_pyproject_gives_the_code_license_that_license_states():
+    import tomllib
+    spdx = tomllib.loads((ROOT / 'pyproject.toml').read_text())['project']['license']
+    terms = (ROOT / 'LICENSE').read_text()
+    assert re.search(rf'^Code: .*\(SPDX: {re.escape(spdx)}\)$', terms, re.M), \
+        f'pyproject.toml says {spdx}; LICENSE gives other terms for the code'
+    assert 'SPDX: CC-BY-SA-4.0' in terms  # the text and figures
