@@ -12,6 +12,7 @@ html_title = 'GANs in Three Frameworks'
 
 extensions = ['myst_parser', 'sphinx_design', 'sphinx.ext.mathjax']
 myst_enable_extensions = ['colon_fence', 'dollarmath', 'amsmath']
+myst_heading_anchors = 3  # links to a heading of a page, as on a code host
 exclude_patterns = ['_mathjax']
 suppress_warnings = ['myst.header']  # sections start at '#', later ones may skip levels
 

@@ -29,8 +29,8 @@ import pytest
 
 MODULES = ['mxnet', 'torch', 'tensorflow']
 
-# Where d2lgan differs from the book on purpose, and why (README: "The book's
-# library"). Keys: (module, name); values: the reason.
+# Where d2lgan differs from the book on purpose, and why (docs/library.md,
+# its documented differences). Keys: (module, name); values: the reason.
 EXCEPTIONS = {
     ('mxnet', 'update_D'): 'takes a DiscriminatorLoss block, which compiles both passes '
                            'of the discriminator into one graph, in place of net_D and loss',

@@ -173,9 +173,21 @@ def test_student_copies_never_overwrite_the_course(tmp_path, folder):
 
 
 def test_the_teachers_page_shows_the_measured_run_times():
-    """README's table is the one `python tools/classroom.py times` prints from
-    the run times stamped on the notebooks when they were executed."""
-    assert classroom.times_table() in (ROOT / 'README.md').read_text()
+    """The teachers' page's table is the one `python tools/classroom.py times`
+    prints from the run times stamped on the notebooks when they were executed."""
+    assert classroom.times_table() in (ROOT / 'docs' / 'teachers.md').read_text()
+
+
+def test_the_readme_lists_every_section_with_its_measured_lesson_time():
+    """Each section has a row in README.md's table of sections, ending with
+    its lessons' stamped run times in the tracks' order."""
+    readme = (ROOT / 'README.md').read_text()
+    for section, tracks in classroom.run_times().items():
+        row = re.search(rf'^\| `{re.escape(section)}` \|.*\| ([^|]*) \|$', readme, re.M)
+        assert row, f'README.md lists no section {section}'
+        wanted = ' / '.join(f'{lesson} s' for lesson, _ in tracks.values())
+        assert row.group(1) == wanted, f'{section}: README says {row.group(1)}, the ' \
+            f'notebooks {wanted} (python tools/classroom.py times)'
 
 
 @pytest.mark.parametrize('section', SECTIONS)

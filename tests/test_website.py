@@ -86,7 +86,9 @@ def test_index_lists_the_sections_in_course_order(visit):
     links = page.eval_on_selector_all('article a.reference.internal',
                                       'links => links.map(a => a.getAttribute("href"))')
     pages = [link.split('#')[0] for link in links if link.endswith('.html')]
-    assert pages == [f'{s}.html' for s in nbsource.sections()] + ['teachers.html']
+    docs = [f'{name}.html' for name in website.doc_pages()]
+    assert pages == [f'{s}.html' for s in nbsource.sections()] + docs
+    assert docs[0] == 'teachers.html' and len(docs) == len(list(website.DOCS.glob('*.md')))
 
 
 def test_search_works_from_the_file_system(visit):

@@ -24,7 +24,7 @@ kept (nbgrader's solution cells, which `nbgrader generate_assignment`
 replaces with stubs) but unfolded, their notes dropped, outputs cleared.
 
 `times` prints how long each notebook ran when it was stored, lesson and
-solutions apart: the table of the teacher's page in README.md.
+solutions apart: the table of the teachers' page, docs/teachers.md.
 """
 import argparse
 import sys
@@ -134,7 +134,7 @@ def run_times():
 
 
 def times_table():
-    """The Markdown table of run times (README.md's teacher's page)."""
+    """The Markdown table of run times (the teachers' page, docs/teachers.md)."""
     head = '| section | ' + ' | '.join(nbsource.LABELS.values()) + ' |'
     rows = [head, '|---' * (1 + len(nbsource.LABELS)) + '|']
     for section, tracks in run_times().items():

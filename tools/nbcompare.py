@@ -379,7 +379,7 @@ def practice_learned(m):
     clearly different score; a GAN whose generator outruns its discriminator
     collapses on the ring of Gaussians, and the minibatch standard deviation
     covers more modes with more high-quality points. Over 12 runs (2 seeds,
-    native and foreign numerics, 3 tracks; README) the trained generator
+    native and foreign numerics, 3 tracks; docs/results.md) the trained generator
     scored 3.05-4.97 and found 8-10 digits at 29-38% of the untrained
     distance; the gradient ratio was 50-71; equal rates scored 1.85-3.08,
     the others at most 1.76; the slow discriminator's accuracy was at most

@@ -5,7 +5,8 @@ seed or another CPU gives other numbers. This runs a section's notebooks
 with several seeds (the `reproducible(seed=0)` call edited), on this
 machine's code paths and on nbcompare.FOREIGN_NUMERICS, and prints the
 learning measures of each run, their range, and whether every run met the
-section's thresholds. The README's "what varies" figures come from here:
+section's thresholds. The "how much the results vary" figures of
+docs/results.md come from here:
 
     python tools/variation.py gan --seeds 0 1 2 3 4 5 6 7
     python tools/variation.py dcgan --tracks pytorch --seeds 0 1 2

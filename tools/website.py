@@ -2,7 +2,8 @@
 
     python tools/website.py [--out _build/html]      (or: make html)
 
-Each section becomes one page. Prose and math appear once; each code cell
+Each section becomes one page, and each documentation page docs/<name>.md
+one more. Prose and math appear once; each code cell
 appears with its outputs in all three frameworks, as synced tabs
 (MXNet | PyTorch | TensorFlow), and a "side by side" switch on every page
 shows the three tracks in aligned columns instead. Nothing is executed: the
@@ -214,25 +215,27 @@ def section_page(section, staging, folder=None):
     return title or section
 
 
-TEACHERS = '## For teachers'
+DOCS = ROOT / 'docs'
+TEACHERS = 'teachers'  # the documentation page the index names first
 
 
-def teachers_page():
-    """The teacher's page: README.md's section of that name, one heading level up."""
-    readme = (ROOT / 'README.md').read_text(encoding='utf-8')
-    if f'\n{TEACHERS}\n' not in readme:
-        raise nbsource.SourceError(f'README.md has no "{TEACHERS}" section for the website')
-    text = readme.split(f'\n{TEACHERS}\n', 1)[1]
-    text = re.split(r'\n## ', text, maxsplit=1)[0]
-    text = re.sub(r'^#(#+) ', r'\1 ', text, flags=re.M)
-    return f'# {TEACHERS[3:]}\n{text}'
+def doc_pages():
+    """{name: title} of the documentation pages docs/<name>.md, the teachers'
+    page first: each is Markdown that starts with its '# Title'."""
+    pages = {}
+    for path in sorted(DOCS.glob('*.md'), key=lambda p: (p.stem != TEACHERS, p.stem)):
+        first = path.read_text(encoding='utf-8').split('\n', 1)[0]
+        if not first.startswith('# '):
+            raise nbsource.SourceError(f'{path.relative_to(ROOT)} must start with a '
+                                       f'"# Title" line, which names its page on the website')
+        pages[path.stem] = first[2:].strip()
+    return pages
 
 
-def index_page(titles):
+def index_page(titles, docs):
     links = '\n'.join(f'* [{title}]({section}.md)' for section, title in titles.items())
-    links += f'\n\n[{TEACHERS[3:]}](teachers.md): what each section teaches and needs, ' \
-             f'run times, exercises for class and for homework, student copies.'
-    toc = '\n'.join([*titles, 'teachers'])
+    about = '\n'.join(f'* [{title}]({name}.md)' for name, title in docs.items())
+    toc = '\n'.join([*titles, *docs])
     frameworks = ', '.join(f'`?{SYNC_GROUP}={t}`' for t in LABELS)
     return f"""# Generative Adversarial Networks in Three Frameworks
 
@@ -256,6 +259,10 @@ laptop-class CPU; open them in JupyterLab with `make lab` to run them yourself.
 
 {links}
 
+## About the course
+
+{about}
+
 ```{{toctree}}
 :hidden:
 
@@ -270,8 +277,10 @@ def stage(staging, folder=None, sections=None):
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     titles = {s: section_page(s, staging, folder) for s in sections or nbsource.sections()}
-    (staging / 'index.md').write_text(index_page(titles), encoding='utf-8')
-    (staging / 'teachers.md').write_text(teachers_page(), encoding='utf-8')
+    docs = doc_pages()
+    for name in docs:
+        shutil.copy2(DOCS / f'{name}.md', staging / f'{name}.md')
+    (staging / 'index.md').write_text(index_page(titles, docs), encoding='utf-8')
     # MathJax from the installed package, so that math needs no network.
     # The "full" bundle holds every TeX extension (\boldsymbol, ...), so it
     # never fetches one on demand.
