@@ -231,6 +231,16 @@ def test_text_form_masks_numbers_only_in_lines_with_decimals():
         '<Figure size 350x250 with 1 Axes> at 0xADDRESS']
 
 
+def test_an_empty_piece_of_a_stream_passes():
+    """The kernel may send one print as several stream messages, one empty;
+    a saved notebook joins them, and so do the checks."""
+    nb = copy.deepcopy(notebook())
+    code = [c for c in nb.cells if c.cell_type == 'code']
+    code[0].outputs[:0] = [nbformat.v4.new_output('stream', name='stdout', text='a line\n'),
+                           nbformat.v4.new_output('stream', name='stdout', text='')]
+    assert nbcompare.run_problems(nb) == []
+
+
 def test_an_empty_output_fails():
     nb = copy.deepcopy(notebook())
     code = [c for c in nb.cells if c.cell_type == 'code']

@@ -267,7 +267,9 @@ def run_problems(nb):
     executed notebook."""
     problems = []
     for i, cell in enumerate((c for c in nb.cells if c.cell_type == 'code'), 1):
-        for out in cell.get('outputs', []):
+        # Streams joined as a saved notebook holds them: the kernel may split
+        # one print into several messages, one of them empty.
+        for out in _merged(cell.get('outputs', [])):
             if out['output_type'] == 'error':
                 problems.append(f'code cell {i}: {out["ename"]}: {out["evalue"]}')
             elif out.get('name') == 'stderr':
