@@ -58,7 +58,7 @@ test: setup lint browser
 		--ignore=tests/platforms tests
 
 lint: setup
-	$(BIN)/ruff check d2lgan tests tools site notebooks
+	$(BIN)/ruff check d2lgan tests tools site sections notebooks
 
 # The website's tests run in a real Chromium: the system's, or the one named
 # by D2LGAN_BROWSER. As root on Debian/Ubuntu, install it if it is missing.

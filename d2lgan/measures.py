@@ -1,9 +1,10 @@
 """Measuring what a generator learned: distances between Gaussians, and
-scores of generated digits by a classifier of real ones."""
+scores of generated digits by a classifier of real ones; and `report`,
+which shows measures to the reader and hands them to the course's checks."""
 import numpy as np
 
-__all__ = ['compare_digit_scores', 'compare_gaussians', 'digit_scores', 'frechet_distance',
-           'gaussian_stats', 'held_out_digits']
+__all__ = ['MEASURES_MIME', 'compare_digit_scores', 'compare_gaussians', 'digit_scores',
+           'frechet_distance', 'gaussian_stats', 'held_out_digits', 'report']
 
 
 def gaussian_stats(samples):
@@ -38,9 +39,84 @@ def frechet_distance(mean1, cov1, mean2, cov2):
     return float(np.sqrt(max(d2, 0.0)))
 
 
+# Shown to the reader, handed to the checks: a notebook's measures as data.
+MEASURES_MIME = 'application/vnd.d2lgan.measures+json'
+
+
+def report(name, rows, formats=None, text=None):
+    """Show a table of measures, and hand the same numbers to the course's
+    checks as data.
+
+    `rows` is {row: {column: value}}, e.g. {'trained_G': {'inception score':
+    6.9, 'digits found': 10}}. The reader sees `text` if given, else the rows
+    as a table under the heading `name`: whole numbers as they are, other
+    numbers with two decimals unless `formats` gives a format for their
+    column ({'high quality': '.1%'}) or for all (a single format, '.1f'),
+    strings as they are. In a notebook the values also travel with the
+    output as data under `name` (MIME type MEASURES_MIME), where the test
+    suite reads them (tools/contract.py). Returns `rows`."""
+    if not isinstance(rows, dict) or not all(isinstance(r, dict) for r in rows.values()):
+        raise TypeError(f'report({name!r}, rows): rows must be {{row: {{column: value}}}}, '
+                        f'got {type(rows).__name__}')
+    data = {str(row): {str(col): _plain(value) for col, value in columns.items()}
+            for row, columns in rows.items()}
+    if text is None:
+        text = _table_text(name, data, formats or {})
+    _show(text, {name: data})
+    return rows
+
+
+def _plain(value):
+    """A value as JSON holds it: NumPy and framework scalars become Python numbers."""
+    if isinstance(value, (str, bool, int, float)) or value is None:
+        return value
+    if hasattr(value, 'tolist'):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return float(value)
+
+
+def _table_text(name, data, formats):
+    columns = list(dict.fromkeys(col for row in data.values() for col in row))
+
+    def cell(col, value):
+        if isinstance(value, str) or value is None:
+            return value or ''
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        spec = formats if isinstance(formats, str) else formats.get(col, '.2f')
+        return format(value, spec)
+    rows = [(row, *(cell(col, values.get(col)) for col in columns))
+            for row, values in data.items()]
+    return _table((name, *columns), rows)
+
+
+def _table(head, rows):
+    """Rows of strings as left-aligned columns under a header."""
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    return '\n'.join('  '.join(x.ljust(w) for x, w in zip(r, widths)).rstrip()
+                     for r in [head, *rows])
+
+
+def _show(text, data):
+    """Display text with the measures attached in IPython; print it elsewhere."""
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    if shell is None:
+        print(text)
+        return
+    from IPython.display import display
+    display({'text/plain': text, MEASURES_MIME: data}, raw=True)
+
+
 def compare_gaussians(mean, cov, **samples):
-    """Print, for each named sample set, its mean, its covariance and its
-    Frechet distance to the Gaussian N(mean, cov); return the distances."""
+    """Show, for each named sample set, its mean, its covariance and its
+    Frechet distance to the Gaussian N(mean, cov), reported as `gaussians`
+    (see `report`); return the distances."""
     mean, cov = np.asarray(mean, float), np.asarray(cov, float)
 
     def fmt(a):
@@ -48,21 +124,14 @@ def compare_gaussians(mean, cov, **samples):
                                suppress_small=True, separator=' ')
 
     rows = [('target', fmt(mean), fmt(cov).replace('\n', ''), '')]
-    distances = {}
+    measured = {}
     for name, x in samples.items():
         m, c = gaussian_stats(x)
-        distances[name] = frechet_distance(m, c, mean, cov)
+        measured[name] = {'mean': m, 'covariance': c, 'distance': frechet_distance(m, c, mean, cov)}
         rows.append((name, fmt(m), fmt(c).replace('\n', ''),
-                     f'{distances[name]:.3f}'))
-    _print_table(('', 'mean', 'covariance', 'distance'), rows)
-    return distances
-
-
-def _print_table(head, rows):
-    """Print rows of strings as left-aligned columns under a header."""
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    for r in [head, *rows]:
-        print('  '.join(x.ljust(w) for x, w in zip(r, widths)).rstrip())
+                     f"{measured[name]['distance']:.3f}"))
+    report('gaussians', measured, text=_table(('', 'mean', 'covariance', 'distance'), rows))
+    return {name: values['distance'] for name, values in measured.items()}
 
 
 def held_out_digits():
@@ -74,11 +143,12 @@ def held_out_digits():
 
 
 def compare_digit_scores(**image_sets):
-    """Print digit_scores for each named set of images; return them."""
+    """Show digit_scores for each named set of images, reported as `digits`
+    (see `report`); return them."""
     scores = {name: digit_scores(images) for name, images in image_sets.items()}
-    _print_table(('', 'inception score', 'digits found', 'frechet distance'),
-                 [(name, f"{s['inception score']:.2f}", f"{s['digits found']}",
-                   f"{s['frechet distance']:.2f}") for name, s in scores.items()])
+    report('digits', {name: {k: s[k] for k in ('inception score', 'digits found',
+                                                'frechet distance')}
+                      for name, s in scores.items()})
     return scores
 
 

@@ -149,7 +149,7 @@ def test_the_books_library_imports(module):
 
 
 # ---------------------------------------------------------- the book's GAN code
-# The d2l names that the code of the book's GAN sections (gan.md, dcgan.md)
+# The d2l names that the code of the book's GAN sections (its GAN and DCGAN sections)
 # calls, in every framework, and those it calls in some frameworks only.
 GAN_SECTION_NAMES = {'normal', 'tensor', 'matmul', 'numpy', 'set_figsize', 'plt', 'plot',
                      'load_array', 'Animator', 'Timer', 'Accumulator', 'try_gpu',

@@ -5,6 +5,7 @@ import math
 import matplotlib
 import numpy as np
 import pytest
+from conftest import execute, kernel
 
 from d2lgan import core as d2l
 
@@ -246,9 +247,40 @@ def test_compare_digit_scores_prints_a_row_per_set(capsys):
     scores = d2l.compare_digit_scores(real=d2l.load_mnist(train=False)[0][:200],
                                       blank=np.zeros((50, 28, 28, 1)))
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == ['inception', 'score', 'digits', 'found', 'frechet', 'distance']
+    assert out[0].split() == ['digits', 'inception', 'score', 'digits', 'found', 'frechet',
+                              'distance']
     assert out[1].startswith('real') and out[2].startswith('blank')
     assert scores['blank']['digits found'] == 1
+
+
+def test_report_prints_a_table_and_returns_its_rows(capsys):
+    rows = {'model': {'error': np.float32(0.1234), 'steps': 7, 'note': 'ok'},
+            'chance': {'error': 0.5}}
+    assert d2l.report('fit', rows, formats={'error': '.3f'}) is rows
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split() for line in out] == [['fit', 'error', 'steps', 'note'],
+                                              ['model', '0.123', '7', 'ok'],
+                                              ['chance', '0.500']]
+    d2l.report('fit', rows, text='as the reader should see it')
+    assert capsys.readouterr().out == 'as the reader should see it\n'
+
+
+def test_report_refuses_what_is_not_a_table():
+    with pytest.raises(TypeError, match=r"report\('fit', rows\): rows must be \{row: "):
+        d2l.report('fit', [0.1, 0.2])
+
+
+def test_report_hands_the_numbers_to_the_checks_in_a_kernel():
+    """In a notebook the table is shown as text and the numbers travel with
+    it as JSON, plain numbers and lists (what tools/contract.py reads)."""
+    code = ("import numpy as np\nfrom d2lgan import core as d2l\n"
+            "d2l.report('fit', {'model': {'error': np.float64(0.25), 'mean': np.zeros(2)}})")
+    with kernel() as kc:
+        shown = [m['content']['data'] for m in execute(kc, code, timeout=60)
+                 if m['msg_type'] == 'display_data']
+    assert len(shown) == 1
+    assert shown[0]['text/plain'].splitlines()[1].split() == ['model', '0.25', '[0.0,', '0.0]']
+    assert shown[0][d2l.MEASURES_MIME] == {'fit': {'model': {'error': 0.25, 'mean': [0, 0]}}}
 
 
 def test_image_grid_tiles_row_by_row():

@@ -65,14 +65,14 @@ def test_fresh_run(section, track, mode):
 
 
 def test_check_runs_names_each_failed_check():
-    nb = nbformat.read(nbsource.notebook_path('gan', 'pytorch'), as_version=4)
-    assert check_runs('gan', 'native', nb, nb) == {}
-    assert list(check_runs('gan', 'foreign', nb, nb)) == [
+    nb = nbformat.read(nbsource.notebook_path(nbsource.sections()[0], 'pytorch'), as_version=4)
+    assert check_runs(nbsource.sections()[0], 'native', nb, nb) == {}
+    assert list(check_runs(nbsource.sections()[0], 'foreign', nb, nb)) == [
         'the foreign numerics changed no output']
     broken = nbformat.from_dict(nbformat.reads(nbformat.writes(nb), as_version=4))
     code = [c for c in broken.cells if c.cell_type == 'code']
     code[0].outputs.append(nbformat.v4.new_output('stream', name='stderr', text='Warning!\n'))
-    assert list(check_runs('gan', 'native', broken, nb)) == [
+    assert list(check_runs(nbsource.sections()[0], 'native', broken, nb)) == [
         'errors or output on stderr', 'outputs unlike the committed ones']
 
 

@@ -13,6 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'tools'))
+import contract  # noqa: E402
 import nbcompare  # noqa: E402
 import nbsource  # noqa: E402
 from conftest import read, write_tracks  # noqa: E402
@@ -28,9 +29,11 @@ def test_every_section_exists_in_every_track():
         assert found == sorted(SECTIONS), f'notebooks/{track} has {found}, sources are {SECTIONS}'
 
 
-def test_every_section_has_a_place_in_the_course():
-    missing = sorted(set(SECTIONS) - set(nbsource.COURSE))
-    assert not missing, f'add {missing} to COURSE in tools/nbsource.py'
+def test_every_section_has_a_contract_with_claims():
+    """Its place in the course, and at least one claim its runs must meet."""
+    orders = [contract.load(section).order for section in SECTIONS]
+    assert len(set(orders)) == len(orders), f'two sections share a place: {orders}'
+    assert all(contract.load(section).claims for section in SECTIONS)
 
 
 @pytest.mark.parametrize('section', SECTIONS)
@@ -167,10 +170,11 @@ def test_a_change_of_prose_keeps_the_outputs_and_a_change_of_code_drops_them(
 @pytest.mark.parametrize('section', SECTIONS)
 @pytest.mark.parametrize('track', TRACKS)
 def test_committed_outputs_show_that_the_model_learned(section, track):
-    """The thresholds of tools/nbcompare.py, met by the committed run too."""
+    """The claims of the section's contract, met by the committed run too."""
     assert nbcompare.learning_problems(section, read(section, track)) == []
 
 
-def test_every_section_says_what_it_must_learn():
-    missing = sorted(set(SECTIONS) - set(nbcompare.LEARNING))
-    assert not missing, f'add thresholds for {missing} to LEARNING in tools/nbcompare.py'
+
+def test_the_testing_page_lists_every_claim_of_every_contract():
+    """docs/testing.md shows the table `python tools/contract.py claims` prints."""
+    assert contract.claims_table() in (ROOT / 'docs' / 'testing.md').read_text()

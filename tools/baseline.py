@@ -16,9 +16,10 @@ can be measured against it on the same machine, in the same run:
 * the figure is redrawn after every epoch: the book's Animator renders it
   to SVG for display each time, which we reproduce by rendering to memory.
 
-Run: python tools/baseline.py {mxnet,pytorch,tensorflow}. Prints the speed
-of the last epoch and the wall time of training, as the notebooks do, and
-which code ran: "book's d2l" or "copy of the book's code".
+Run: python sections/gan.baseline.py {mxnet,pytorch,tensorflow} (make bench
+does; the section's contract, gan.toml, names it). Prints the speed of the
+last epoch and the wall time of training, as the notebooks do, and which
+code ran: "book's d2l" or "copy of the book's code".
 """
 import importlib
 import io

@@ -6,20 +6,20 @@ is not touched), and reads from it:
 
 * examples/sec: the speed the training cell prints for its last epoch;
 * train wall time: how long the training cell took, drawing included;
-* quality: what the section measures of its trained generator, the
-  Frechet distance to the target for gan, and to held-out real digits in a
-  digit classifier's features for dcgan and gan-practice (lower is better);
+* quality: the measure the section's contract names (`[bench] quality`),
+  such as the Frechet distance of its trained generator (lower is better);
 * lesson and solutions: how long the notebook's lesson cells and its worked
   solutions took, the whole Run All a learner (or a teacher) waits for.
-  Sections with a time budget print whether every track kept it.
+  Sections whose contract has a `[budget]` print whether every track kept it.
 
 Each notebook runs --repeat times; the table shows the median and the range.
-For comparison it also runs tools/baseline.py as often, in the same
-session: the same training with the book's library choices. The speed of a
-shared virtual machine drifts over an hour, so only a baseline measured
-beside the notebooks gives a fair ratio. The book's own figures (its code on
-the d2l 1.0.3 library, on a 2-core machine like the course's reference
-machine) are shown too.
+A section whose contract names a `baseline` (a script beside its source:
+the same training with the book's library choices) has it run as often, in
+the same session. The speed of a shared virtual machine drifts over an
+hour, so only a baseline measured beside the notebooks gives a fair ratio.
+The book's own figures (`book` in the contract: its code on the d2l 1.0.3
+library, on a 2-core machine like the course's reference machine) are shown
+too.
 """
 import argparse
 import re
@@ -29,19 +29,16 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import contract  # noqa: E402
 import nbsource  # noqa: E402
 
-FRAMEWORK = {'mxnet': 'MXNet', 'pytorch': 'PyTorch', 'tensorflow': 'TensorFlow'}
-# section -> track -> (examples/sec of the last epoch, seconds for all epochs,
-# speed-up the course aims for), for the book's code on this machine.
-BOOK = {'gan': {'mxnet': (1400, 15, 2), 'pytorch': (4500, 10, 2), 'tensorflow': (320, 86, 5)}}
-# section -> (most seconds a track's lesson may take, seconds it aims for)
-BUDGET = {'gan-practice': (90, 60)}
+FRAMEWORK = nbsource.LABELS
 SPEED = re.compile(r'(\d+(?:\.\d+)?) examples/sec')
-QUALITY = re.compile(r'^trained_G\s.*\s(\d+\.\d+)$', re.M)  # last number of the row
 
 
-def run_once(section, track):
+def run_once(section, track, quality=None):
+    """One Run All: speed and time of the training cell (the first that
+    prints a speed), lesson and solution times, and the `quality` measure."""
     nb = nbsource.run_notebook(nbsource.notebook_path(section, track), timeout=1800,
                                record_timing=True)
     result = {'lesson': 0.0, 'solutions': 0.0}
@@ -49,17 +46,17 @@ def run_once(section, track):
         part = 'solutions' if nbsource.is_solution(cell) else 'lesson'
         result[part] += nbsource.cell_seconds(cell)
         text = ''.join(o.get('text', '') for o in cell.get('outputs', []))
-        if m := SPEED.search(text):
+        if 'speed' not in result and (m := SPEED.search(text)):
             result['speed'] = float(m.group(1))
             result['train'] = nbsource.cell_seconds(cell)
-        if m := QUALITY.search(text):
-            result['quality'] = float(m.group(1))
+    if quality:
+        result['quality'] = float(contract.evaluate(quality, contract.measures(nb)))
     return result
 
 
-def run_baseline(track):
-    """Speed and wall time of one run of tools/baseline.py."""
-    out = subprocess.run([sys.executable, str(Path(__file__).with_name('baseline.py')), track],
+def run_baseline(script, track):
+    """Speed and wall time of one run of a section's baseline script."""
+    out = subprocess.run([sys.executable, str(nbsource.SOURCES / script), track],
                          capture_output=True, text=True, check=True).stdout
     m = re.search(r'([\d.]+) examples/sec, ([\d.]+) s, (.+)', out)
     return {'speed': float(m.group(1)), 'train': float(m.group(2)), 'code': m.group(3)}
@@ -92,7 +89,9 @@ def main(argv=None):
     sections = nbsource.sections(args.sections)
     for section in sections:
         print(f'\n## {section}: median of {args.repeat} runs (range)\n')
-        book = BOOK.get(section)  # sections the book's figures exist for get a baseline
+        terms = contract.load(section)
+        book = terms.bench.get('book')  # sections the book's figures exist for get a baseline
+        baseline = terms.bench.get('baseline')
         head = ['framework', 'examples/sec', 'train (s)', 'quality', 'lesson (s)',
                 'solutions (s)']
         if book:
@@ -100,7 +99,8 @@ def main(argv=None):
             head[-3:-3] = ['baseline (s)', 'book (s)']
         rows, baseline_code, lessons = [], {}, []
         for track in nbsource.TRACKS:
-            runs = [run_once(section, track) for _ in range(args.repeat)]
+            runs = [run_once(section, track, terms.bench.get('quality'))
+                    for _ in range(args.repeat)]
             row = [FRAMEWORK[track], summary([r['speed'] for r in runs], '{:.0f}'),
                    summary([r['train'] for r in runs], '{:.1f}'),
                    summary([r.get('quality', float('nan')) for r in runs], '{:.3f}'),
@@ -108,7 +108,7 @@ def main(argv=None):
                    summary([r['solutions'] for r in runs], '{:.0f}')]
             if book:
                 book_speed, book_time, goal = book[track]
-                base = [run_baseline(track) for _ in range(args.repeat)]
+                base = [run_baseline(baseline, track) for _ in range(args.repeat)]
                 baseline_code[FRAMEWORK[track]] = base[0]['code']
                 speed = statistics.median(r['speed'] for r in runs)
                 base_speed = statistics.median(b['speed'] for b in base)
@@ -128,8 +128,8 @@ def main(argv=None):
                   'over the book\'s figure.')
             print('baseline: ' + '; '.join(f'{k}: {v}' for k, v in baseline_code.items()) + '.')
         print('Speeds are of the last epoch; times are of all epochs, drawing included.')
-        if section in BUDGET:
-            cap, aim = BUDGET[section]
+        if terms.budget:
+            cap, aim = terms.budget['most'], terms.budget['aim']
             print(f'Lesson budget: at most {cap} s per track, aim {aim} s; slowest run '
                   f'{max(lessons):.0f} s: ' + ('kept' if max(lessons) <= cap else 'NOT kept')
                   + (', aim met.' if max(lessons) <= aim else ', aim not met.'))

@@ -24,14 +24,17 @@ change of CPU:
   lines and the points of each, the number of point clouds and the points
   of each, and the number of images. Tick labels are not compared (axes
   scale themselves to the data), nor are coordinates or pixels.
+* Measures reported as data (tools/contract.py) are compared by their
+  names and kinds: the same reports, rows and columns.
 * Every output must be there, in the same order, with the same kinds of
   data (MIME types); a fresh run may not print errors or anything on stderr.
 
 What the numbers *mean* is checked separately, on the fresh run's outputs:
-`LEARNING` lists, per section, the measures read from a notebook and the
-thresholds they must meet (the GAN learned the Gaussian, the DCGAN writes
-digits, ...). Within one machine and one kernel, a second Run All must print
-exactly what the first did (`exact`, used by the test suite).
+the notebooks report their measures as data (`d2l.report`), and each
+section's contract, sections/<section>.toml, states the claims they must
+meet (tools/contract.py; `learning_problems`). Within one machine and one
+kernel, a second Run All must print exactly what the first did (`exact`,
+which `nbsource.py execute` asks before it stores a notebook).
 
 `FOREIGN_NUMERICS` switches every framework's numerical code paths away from
 the ones this machine uses by default, to simulate another CPU: one with
@@ -45,11 +48,13 @@ computes that way, and it made PyTorch 2.4 times slower, 9.5 s against
 3.9 s for 200 steps of the MLP GAN.)
 """
 import copy
+import json
 import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import contract
 import nbformat
 
 # Masked everywhere: these differ between two runs on one machine.
@@ -79,8 +84,8 @@ def simulates_another_cpu(cpuinfo='/proc/cpuinfo'):
     """Whether FOREIGN_NUMERICS changes this machine's code paths. They cap
     every library at AVX2, so they do only on a CPU with AVX-512; on one
     without, they name the paths it takes anyway: on an AMD EPYC (Zen 3,
-    AVX2), the foreign runs of `gan` in all three tracks and of `dcgan` in
-    MXNet and PyTorch printed and drew exactly what the native runs did.
+    AVX2), the foreign runs of the course's first two sections printed and
+    drew exactly what the native runs did (docs/testing.md).
     Where the CPU's flags cannot be read (not Linux), assume they do."""
     try:
         text = Path(cpuinfo).read_text()
@@ -200,9 +205,24 @@ def output_form(output):
             data[mime] = figure_structure(value)
         elif mime.startswith('text/'):
             data[mime] = text_form(value)
+        elif mime == contract.MEASURES_MIME:
+            data[mime] = json_form(value)
         else:  # pixels (PNG, JPEG): their presence, not their bits
             data[mime] = 'present'
     return ('display', data)
+
+
+def json_form(value):
+    """The comparable form of reported measures: the same names, nesting
+    and kinds of value; numbers by kind only (they differ by machine), and
+    strings as text (VOLATILE masked)."""
+    if isinstance(value, dict):
+        return {k: json_form(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_form(v) for v in value]
+    if isinstance(value, str):
+        return mask_volatile(value)
+    return type(value).__name__
 
 
 def _merged(outputs):
@@ -255,8 +275,9 @@ def exact(first, second):
     included, must be identical except for VOLATILE values."""
     def form(nb):
         return [[(o['output_type'], mask_volatile(o.get('text', '')),
-                  {k: mask_volatile(v) for k, v in o.get('data', {}).items()
-                   if k != 'image/png'}) for o in _merged(c.outputs)]
+                  {k: mask_volatile(v if isinstance(v, str) else json.dumps(v))
+                   for k, v in o.get('data', {}).items() if k != 'image/png'})
+                 for o in _merged(c.outputs)]
                 for c in nb.cells if c.cell_type == 'code']
     return [f'code cell {i}: the second run shows something else'
             for i, (a, b) in enumerate(zip(form(first), form(second)), 1) if a != b]
@@ -286,230 +307,22 @@ def printed(nb, pattern):
     """The first match of `pattern` in a notebook's printed text."""
     for cell in nb.cells:
         for out in cell.get('outputs', []):
-            m = re.search(pattern, out.get('text', ''), re.MULTILINE)
+            text = out.get('text', '') or out.get('data', {}).get('text/plain', '')
+            m = re.search(pattern, text, re.MULTILINE)
             if m:
                 return m
     raise LookupError(f'no output matches {pattern!r}')
 
 
-def gan_measures(nb):
-    distance = r'^{}\s.*\s(\d+\.\d+)$'
-    return {name: float(printed(nb, distance.format(name)).group(1))
-            for name in ('real_data', 'trained_G', 'untrained_G')}
-
-
-def gan_learned(m):
-    """The trained generator removed most of the untrained one's distance to
-    the target Gaussian, and the yardstick works (the real sample is close).
-
-    Over 36 runs (6 seeds, native and foreign numerics, 3 tracks; see
-    tools/variation.py) the trained distance was 3% to 22% of the untrained
-    one, so 30% leaves a margin. A generator that learned the mean but not
-    the spread is at 72%."""
-    problems = []
-    if m['untrained_G'] <= 2.5:
-        problems.append('the untrained generator should be far from the target (> 2.5)')
-    if m['trained_G'] >= 0.3 * m['untrained_G']:
-        problems.append("the trained generator should be within 30% of the untrained "
-                        "generator's distance")
-    if m['real_data'] >= 0.1 * m['untrained_G']:
-        problems.append('the real sample should be within 10% of the untrained '
-                        "generator's distance")
-    return problems
-
-
-def dcgan_measures(nb):
-    row = r'^{}\s+(\d+\.\d+)\s+(\d+)\s+(\d+\.\d+)$'
-    out = {}
-    for name in ('held_out', 'trained_G', 'untrained_G'):
-        m = printed(nb, row.format(name))
-        out[name] = {'inception score': float(m.group(1)), 'digits found': int(m.group(2)),
-                     'frechet distance': float(m.group(3))}
-    return out
-
-
-def dcgan_learned(m):
-    """All ten digits appear; by the Inception score the generator gets most
-    of the way from the untrained generator to held-out real digits; its
-    Frechet distance is a fraction of the untrained generator's."""
-    real, trained, untrained = m['held_out'], m['trained_G'], m['untrained_G']
-    problems = []
-    if trained['digits found'] != 10:
-        problems.append(f"all ten digits should appear, found {trained['digits found']}")
-    if trained['inception score'] < 0.6 * real['inception score']:
-        problems.append('the Inception score should be at least 60% of the held-out '
-                        "digits'")
-    if trained['frechet distance'] > 0.3 * untrained['frechet distance']:
-        problems.append("the Frechet distance should be at most 30% of the untrained "
-                        "generator's")
-    if untrained['inception score'] >= 1.5:
-        problems.append('the untrained generator should score below 1.5')
-    return problems
-
-
-RUNS = ('lr_D = lr_G', 'lr_D = 10 lr_G', 'lr_D = lr_G / 10')
-PRETRAINING = ('reference', 'D pretrained')  # their first four epochs
-RING_RUNS = ('plain', 'batch std')
-
-
-def practice_measures(nb):
-    out = dcgan_measures(nb)
-    out['gradient ratio'] = float(printed(nb, r'gradient is (\d+) times the other').group(1))
-    for name in RUNS:
-        m = printed(nb, r'^{}\s+(\d+\.\d+)\s+(\d+\.\d+)\s+(\d+\.\d+)$'.format(
-            re.escape(name)))
-        out[name] = {'accuracy': float(m.group(1)), 'gradient': float(m.group(2)),
-                     'score': float(m.group(3))}
-    for name in PRETRAINING:  # four gradients, their mean, the score after four epochs
-        m = printed(nb, r'^{}(?:\s+\d+\.\d+){{4}}\s+(\d+\.\d+)\s+(\d+\.\d+)$'.format(
-            re.escape(name)))
-        out['pretraining ' + name] = {'gradient': float(m.group(1)),
-                                      'score': float(m.group(2))}
-    for name in RING_RUNS:  # the mode-collapse experiment: means over three seeds
-        m = printed(nb, r'^{} mean\s+(\d+\.\d)\s+(\d+\.\d)%$'.format(re.escape(name)))
-        out[name] = {'modes': float(m.group(1)), 'quality': float(m.group(2)) / 100}
-    return out
-
-
-def practice_learned(m):
-    """The fully connected GAN learned digits, and each experiment's headline
-    claim holds: the non-saturating gradient outgrows the saturating one
-    against a winning discriminator; equal learning rates score best; a slow
-    discriminator is fooled (accuracy on generated images near 0) and gives
-    the smallest gradient, a fast one the largest; a pretrained
-    discriminator gives larger gradients over the first four epochs but no
-    clearly different score; a GAN whose generator outruns its discriminator
-    collapses on the ring of Gaussians, and the minibatch standard deviation
-    covers more modes with more high-quality points. Over 12 runs (2 seeds,
-    native and foreign numerics, 3 tracks; docs/results.md) the trained generator
-    scored 3.05-4.97 and found 8-10 digits at 29-38% of the untrained
-    distance; the gradient ratio was 50-71; equal rates scored 1.85-3.08,
-    the others at most 1.76; the slow discriminator's accuracy was at most
-    0.17; the gradients were 0.41-0.65, 2.19-3.01 and 4.41-16.0; pretraining
-    multiplied the mean gradient of the first four epochs by 1.34-1.60 and
-    moved the score after them by -0.39 to +0.48.
-    On the ring (18 runs of three seeds: seeds 0-8, 3 tracks, native and
-    foreign numerics; and the 12 above) the plain GAN covered 0.1-1.2 modes
-    on average, with 0.4-4.1% high-quality points; with the minibatch
-    standard deviation 3.2-4.6 modes, 10-19% high quality."""
-    real, trained, untrained = m['held_out'], m['trained_G'], m['untrained_G']
-    same, fast, slow = (m[name] for name in RUNS)
-    reference, pre = (m['pretraining ' + name] for name in PRETRAINING)
-    plain, batch_std = (m[name] for name in RING_RUNS)
-    checks = [
-        (trained['digits found'] >= 5, 'at least 5 digits should appear'),
-        (trained['inception score'] >= 0.28 * real['inception score'],
-         "the Inception score should be at least 28% of the held-out digits'"),
-        (trained['frechet distance'] <= 0.5 * untrained['frechet distance'],
-         "the Frechet distance should be at most half the untrained generator's"),
-        (untrained['inception score'] < 1.5, 'the untrained generator should score below 1.5'),
-        (m['gradient ratio'] >= 10, 'the non-saturating gradient should be at least 10 '
-                                    'times the saturating one'),
-        (same['score'] > max(fast['score'], slow['score']),
-         'equal learning rates should score best'),
-        (slow['accuracy'] < 0.3, 'the slow discriminator should be fooled (accuracy < 0.3)'),
-        (slow['gradient'] < same['gradient'] < fast['gradient'],
-         'the gradient should grow with the discriminator\'s learning rate'),
-        (pre['gradient'] >= 1.1 * reference['gradient'],
-         'pretraining should give the generator larger gradients at first (at least 1.1 times)'),
-        (abs(pre['score'] - reference['score']) < 1.0,
-         'pretraining should make no clear difference to the score (within 1.0)'),
-        (plain['modes'] <= 1.5, 'on the ring, the plain GAN should collapse '
-                                '(at most 1.5 modes covered on average)'),
-        (batch_std['modes'] >= plain['modes'] + 1.5,
-         'the minibatch standard deviation should cover at least 1.5 more modes'),
-        (batch_std['quality'] > plain['quality'],
-         'the minibatch standard deviation should give more high-quality points'),
-    ]
-    return [message for ok, message in checks if not ok]
-
-
-def vae_measures(nb):
-    row = r'^{}\s+(\d+\.\d+)\s+(\d+)\s+(\d+\.\d+)\s+(\d+\.\d+)%'
-    out = {}
-    for name in ('held_out', 'standard_normal', 'rectangle', 'vae_prior', 'vae_2d', 'vae',
-                 'gan', 'untrained'):
-        m = printed(nb, row.format(name))
-        out[name] = {'inception score': float(m.group(1)), 'digits found': int(m.group(2)),
-                     'frechet distance': float(m.group(3)),
-                     'gray pixels': float(m.group(4)) / 100}
-    m = printed(nb, r'per held-out digit: trained (\d+\.\d+), untrained (\d+\.\d+)')
-    out['reconstruction'] = {'trained': float(m.group(1)), 'untrained': float(m.group(2))}
-    m = printed(nb, r'negative ELBO per held-out digit: 2-D codes (\d+\.\d+), '
-                    r'16-D codes (\d+\.\d+)')
-    out['negative elbo'] = {'2-D': float(m.group(1)), '16-D': float(m.group(2))}
-    return out
-
-
-def vae_learned(m):
-    """The autoencoder reconstructs; its decoder is no generator from the
-    standard normal, the 2-D VAE's is; codes from the rectangle the
-    autoencoder's codes span decode sharper than the VAE's prior samples;
-    the 16-D VAE and the GAN make digits; the GAN's are sharper and the
-    VAE's closer to real digits by the Frechet distance; 16 numbers bound the
-    likelihood better than 2. Over 9 runs (3 tracks; seeds 0 and 1, and seed
-    0 on foreign numerics): reconstruction 163.7-165.3 trained, 543.4-543.8
-    untrained; Inception score of the 2-D VAE 3.17-4.22 against 1.70-2.48 for
-    the autoencoder's normal codes, distances 7.70-8.30 against 11.56-12.40;
-    gray pixels of the rectangle's codes 20.5-22.4% against the VAE's
-    32.6-34.4%; 16-D VAE and GAN: Inception scores 5.46-5.72 and 5.42-5.93
-    (held-out 8.84), ten digits, distances 3.83-4.22 and 4.89-5.33
-    (untrained 23); the GAN had 2.7 points fewer gray pixels at least, the
-    VAE a distance at least 1.02 lower; negative ELBO 124.3-124.8 (16-D)
-    against 171.5-174.8 (2-D)."""
-    real, normal, rectangle = m['held_out'], m['standard_normal'], m['rectangle']
-    prior, vae_2d, vae, gan, untrained = (m[k] for k in ('vae_prior', 'vae_2d', 'vae', 'gan',
-                                                         'untrained'))
-    rec, elbo = m['reconstruction'], m['negative elbo']
-    checks = [
-        (rec['trained'] <= 0.4 * rec['untrained'],
-         "the autoencoder's reconstruction loss should be at most 40% of an untrained one's"),
-        (prior['inception score'] >= normal['inception score'] + 0.3
-         and prior['frechet distance'] <= normal['frechet distance'] - 2,
-         "the 2-D VAE's prior samples should score better than the autoencoder's "
-         "decoded standard-normal codes (Inception +0.3, distance -2)"),
-        (rectangle['gray pixels'] < prior['gray pixels'],
-         "the autoencoder's rectangle codes should decode sharper than the VAE's samples"),
-        (vae['inception score'] >= 0.5 * real['inception score'] and vae['digits found'] >= 9
-         and vae['frechet distance'] <= 0.25 * untrained['frechet distance'],
-         'the 16-D VAE should make digits (Inception >= 50% of held-out, 9+ digits, '
-         "distance <= 25% of the untrained decoder's)"),
-        (vae['frechet distance'] <= 0.7 * vae_2d['frechet distance'],
-         "the 16-D VAE's distance should be at most 70% of the 2-D VAE's"),
-        (gan['inception score'] >= 0.5 * real['inception score'] and gan['digits found'] >= 9
-         and gan['frechet distance'] <= 0.3 * untrained['frechet distance'],
-         'the GAN should make digits (Inception >= 50% of held-out, 9+ digits, '
-         "distance <= 30% of the untrained generator's)"),
-        (gan['gray pixels'] < vae['gray pixels'],
-         "the GAN's digits should be sharper (fewer gray pixels) than the VAE's"),
-        (vae['frechet distance'] < gan['frechet distance'],
-         "the VAE's digits should be closer to real ones by the Frechet distance"),
-        (untrained['inception score'] < 1.5, 'the untrained decoder should score below 1.5'),
-        (elbo['16-D'] < elbo['2-D'] - 30,
-         'the 16-D VAE should bound the likelihood better than the 2-D one (by 30 nats)'),
-    ]
-    return [message for ok, message in checks if not ok]
-
-
-# section -> (read the measures from a notebook, the problems with them)
-LEARNING = {
-    'gan': (gan_measures, gan_learned),
-    'dcgan': (dcgan_measures, dcgan_learned),
-    'gan-practice': (practice_measures, practice_learned),
-    'vae': (vae_measures, vae_learned),
-}
-
-
 def learning_problems(section, nb):
-    """What a section's notebook failed to learn: [] if it met every threshold."""
-    if section not in LEARNING:
-        return []
-    measure, judge = LEARNING[section]
+    """What a section's notebook failed to show: the claims of the section's
+    contract (sections/<section>.toml) that the measures the notebook
+    reported break; [] if it met every one."""
     try:
-        measures = measure(nb)
-    except LookupError as e:
+        measures = contract.measures(nb)
+        return contract.problems(contract.load(section), measures)
+    except contract.ContractError as e:
         return [str(e)]
-    return [f'{p} ({measures})' for p in judge(measures)]
 
 
 # -------------------------------------------------------------- execution

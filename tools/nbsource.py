@@ -32,6 +32,7 @@ import sys
 import time
 from pathlib import Path
 
+import contract
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,8 +41,6 @@ SOURCES = ROOT / 'sections'
 TRACKS = {'mxnet': 'mxnet', 'pytorch': 'torch', 'tensorflow': 'tensorflow'}
 # How each track's framework is named for readers (tabs, tables).
 LABELS = {'mxnet': 'MXNet', 'pytorch': 'PyTorch', 'tensorflow': 'TensorFlow'}
-# The sections in the order a reader takes them (the website follows it).
-COURSE = ['gan', 'dcgan', 'gan-practice', 'vae']
 SAVE_MARK = '#@save'
 LIB_BEGIN = '# ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----'
 LIB_END = '# ---- End of saved code ----'
@@ -198,13 +197,22 @@ def unanswered(cells):
 
 
 def sections(names=None):
-    """The sections to work on, in course order (COURSE): all, or those named."""
-    found = sorted(p.stem for p in SOURCES.glob('*.md'))
+    """The sections to work on, in course order (the `order` of each
+    section's contract, sections/<name>.toml): all, or those named."""
+    try:
+        ordered = contract.sections(SOURCES)
+    except contract.ContractError as e:
+        raise SystemExit(str(e)) from e
     for name in names or []:
-        if name not in found:
-            raise SystemExit(f'no source sections/{name}.md (have: {", ".join(found)})')
-    ordered = [s for s in COURSE if s in found] + [s for s in found if s not in COURSE]
+        if name not in ordered:
+            raise SystemExit(f'no source sections/{name}.md (have: {", ".join(ordered)})')
     return [s for s in ordered if s in names] if names else ordered
+
+
+def shown(path):
+    """A path for a message: relative to the course when inside it."""
+    path = Path(path)
+    return path.relative_to(ROOT) if ROOT in path.parents else path
 
 
 def notebook_path(section, track, folder=None):
@@ -386,7 +394,7 @@ def build(section):
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, path)
         kept = ' (only prose changed: outputs kept)' if executed is not None else ''
-        print(f'wrote {path.relative_to(ROOT)}{kept}')
+        print(f'wrote {shown(path)}{kept}')
 
 
 def executed_code(nb, wanted):
@@ -476,7 +484,7 @@ def execute(section, timeout=1200):
     for track in TRACKS:
         path = notebook_path(section, track)
         seconds = execute_notebook(path, timeout)
-        print(f'executed {path.relative_to(ROOT)} twice in one kernel, '
+        print(f'executed {shown(path)} twice in one kernel, '
               f'{seconds:.0f} s per run')
 
 
@@ -493,18 +501,18 @@ def check():
         for track in TRACKS:
             path = notebook_path(section, track)
             if not path.exists():
-                problems.append(f'{path.relative_to(ROOT)} is missing')
+                problems.append(f'{shown(path)} is missing')
                 continue
             have = notebook_contents(nbformat.read(path, as_version=4))
             wanted = cell_contents(cells, track, section)
             if [c[:2] for c in have] != [c[:2] for c in wanted]:
-                problems.append(f'{path.relative_to(ROOT)} differs from '
+                problems.append(f'{shown(path)} differs from '
                                 f'sections/{section}.md')
             elif [c[3] for c in have] != [c[3] for c in wanted]:
-                problems.append(f'{path.relative_to(ROOT)}: its cell metadata (solution '
+                problems.append(f'{shown(path)}: its cell metadata (solution '
                                 f'marks) differ from sections/{section}.md')
             elif have != wanted:
-                problems.append(f'{path.relative_to(ROOT)}: its images differ from img/')
+                problems.append(f'{shown(path)}: its images differ from img/')
     return problems
 
 
@@ -540,7 +548,7 @@ def lib(check_only=False):
             stale.append(path)
             if not check_only:
                 path.write_text(text)
-                print(f'updated {path.relative_to(ROOT)}')
+                print(f'updated {shown(path)}')
     return stale
 
 

@@ -8,8 +8,8 @@ learning measures of each run, their range, and whether every run met the
 section's thresholds. The "how much the results vary" figures of
 docs/results.md come from here:
 
-    python tools/variation.py gan --seeds 0 1 2 3 4 5 6 7
-    python tools/variation.py dcgan --tracks pytorch --seeds 0 1 2
+    python tools/variation.py SECTION --seeds 0 1 2 3 4 5 6 7
+    python tools/variation.py SECTION --tracks pytorch --seeds 0 1 2
 """
 import argparse
 import json
@@ -17,17 +17,19 @@ import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
+import contract
 import nbcompare
 import nbsource
 
 
 def flat(measures, prefix=''):
-    """{'trained_G': {'classes': 10}} -> {'trained_G classes': 10}"""
+    """{'fit': {'model': {'mean error': 0.1}}} -> {'fit model mean error': 0.1}:
+    the numbers only."""
     out = {}
     for key, value in measures.items():
         if isinstance(value, dict):
             out.update(flat(value, f'{prefix}{key} '))
-        else:
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
             out[prefix + key] = value
     return out
 
@@ -40,14 +42,12 @@ def one_run(section, track, seed, numerics):
 
     nb, = nbcompare.execute(nbsource.notebook_path(section, track), 'python3',
                             env=env, edit=edit)
-    measure, judge = nbcompare.LEARNING[section]
-    measures = measure(nb)
-    return flat(measures), judge(measures)
+    return flat(contract.measures(nb)), nbcompare.learning_problems(section, nb)
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('section', choices=sorted(nbcompare.LEARNING))
+    ap.add_argument('section', choices=nbsource.sections())
     ap.add_argument('--tracks', nargs='+', default=list(nbsource.TRACKS))
     ap.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2, 3])
     ap.add_argument('--numerics', nargs='+', default=['native', 'foreign'],

@@ -25,11 +25,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# The fresh runs each system must pass: gan in every track, and one MNIST
-# section (dcgan trains convolutions on real digits) in one track.
-DEBIAN_RUNS = ['gan-mxnet-native', 'gan-pytorch-native', 'gan-tensorflow-native',
-               'dcgan-pytorch-native']
-PY312_RUNS = ['gan-mxnet-native', 'gan-pytorch-native', 'gan-tensorflow-native']
+sys.path.insert(0, str(ROOT / 'tools'))
+import nbsource  # noqa: E402
+
+# The fresh runs each system must pass: the course's first section in every
+# track, and on Debian 13 the second (the first on real images, convolutions
+# and batch normalization) in PyTorch.
+FIRST, SECOND = nbsource.sections()[:2]
+PY312_RUNS = [f'{FIRST}-{track}-native' for track in nbsource.TRACKS]
+DEBIAN_RUNS = PY312_RUNS + [f'{SECOND}-pytorch-native']
 SUITE = 'tests/test_notebook_runs.py::test_fresh_run'
 # Debian's packages for the README's set-up on Linux, and no more (MXNet's
 # library needs GCC's OpenMP and quad-precision libraries, libgomp1 and

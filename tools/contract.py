@@ -1,0 +1,263 @@
+"""A section's contract: what a section promises, in sections/<name>.toml.
+
+Beside each section's source sections/<name>.md lies its contract, which
+the tools read and which names everything they need to know of the section:
+
+    order = 2                        # its place in the course
+    [budget]                         # optional: seconds of one track's lesson
+    most = 90                        #   on the reference machine (make bench)
+    aim = 60
+    [bench]                          # optional
+    quality = "fit.model.error"      # the measure make bench shows
+    baseline = "demo.baseline.py"    # the book's way, timed beside the notebooks
+    book = {pytorch = [1400, 15, 2]} # the book's figures: speed, seconds, goal
+    [[claim]]                        # what every run must show, on any machine
+    says = "the model fits better than chance"
+    holds = "fit.model.error < 0.5 * fit.chance.error"
+    fails_when = {"fit.model.error" = "fit.chance.error"}
+    measured = "0.1 to 0.2 of chance's error in 12 runs (tools/variation.py)"
+
+The notebooks hand their measures over as data: `d2l.report(name, rows)`
+prints a table for the reader and attaches the same numbers to the output
+(MEASURES_MIME), which `measures(nb)` collects from the lesson, {name: {row:
+{column: value}}}. A claim's `holds` is a Python expression over those
+measures: `fit.model.error` is the column 'error' of the row 'model' of the
+report 'fit'. Underscores stand for spaces (`fit.model.mean_error` reads the
+column 'mean error'); a name that is no identifier is written as an item,
+`runs['lr = 0.1'].error`. Only `min`, `max`, `abs` and `len` are there
+besides the measures.
+
+`fails_when` is the claim's counterexample: the measures it sets (each to
+an expression over the measures as reported) make this claim, and no other,
+fail. The test suite applies it to every committed notebook, so every claim
+is shown to be able to fail alone.
+"""
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SECTIONS = ROOT / 'sections'
+MEASURES_MIME = 'application/vnd.d2lgan.measures+json'
+FUNCTIONS = {'min': min, 'max': max, 'abs': abs, 'len': len}
+
+
+class ContractError(ValueError):
+    """A contract that cannot be read or evaluated; the message names the file."""
+
+
+@dataclass
+class Claim:
+    says: str
+    holds: str
+    fails_when: dict
+    measured: str = ''
+
+
+@dataclass
+class Contract:
+    section: str
+    order: int
+    claims: list = field(default_factory=list)
+    budget: dict = field(default_factory=dict)   # {'most': s, 'aim': s} or {}
+    bench: dict = field(default_factory=dict)    # {'quality', 'baseline', 'book'}
+
+
+FIELDS = {'order', 'budget', 'bench', 'claim'}
+CLAIM_FIELDS = {'says', 'holds', 'fails_when', 'measured'}
+
+
+def path_of(section, folder=None):
+    return Path(folder or SECTIONS) / f'{section}.toml'
+
+
+def load(section, folder=None):
+    """The contract of `section`, read from <folder>/<section>.toml."""
+    path = path_of(section, folder)
+    where = path.relative_to(ROOT) if ROOT in path.parents else path.name
+    if not path.exists():
+        raise ContractError(f'{where} is missing: every section needs a contract beside '
+                            f'its source (see CONTRIBUTING.md)')
+    try:
+        data = tomllib.loads(path.read_text(encoding='utf-8'))
+    except tomllib.TOMLDecodeError as e:
+        raise ContractError(f'{where} is not valid TOML: {e}') from e
+    unknown = set(data) - FIELDS
+    if unknown:
+        raise ContractError(f'{where}: unknown field(s) {sorted(unknown)}; a contract has '
+                            f'{sorted(FIELDS)}')
+    if not isinstance(data.get('order'), int):
+        raise ContractError(f'{where}: `order = <number>` (its place in the course) is missing')
+    claims = []
+    for i, claim in enumerate(data.get('claim', []), 1):
+        missing = {'says', 'holds', 'fails_when'} - set(claim)
+        unknown = set(claim) - CLAIM_FIELDS
+        if missing or unknown:
+            raise ContractError(f'{where}, claim {i}: ' + '; '.join(
+                [f'missing {sorted(missing)}'] * bool(missing) +
+                [f'unknown {sorted(unknown)}'] * bool(unknown)))
+        for name in ('holds', *claim['fails_when'].values()):
+            try:
+                compile(name, str(where), 'eval')
+            except SyntaxError as e:
+                raise ContractError(f'{where}, claim {i} ({claim["says"]!r}): {name!r} is '
+                                    f'not a Python expression: {e.msg}') from e
+        claims.append(Claim(**claim))
+    budget, bench = data.get('budget', {}), data.get('bench', {})
+    if budget and set(budget) != {'most', 'aim'}:
+        raise ContractError(f'{where}: [budget] needs `most` and `aim` (seconds), and no more')
+    unknown = set(bench) - {'quality', 'baseline', 'book'}
+    if unknown:
+        raise ContractError(f'{where}: [bench] has unknown {sorted(unknown)}; it may have '
+                            f'quality, baseline and book')
+    if 'book' in bench and not (path.parent / bench.get('baseline', '')).is_file():
+        raise ContractError(f'{where}: [bench] book needs `baseline`, a script beside the '
+                            f'section that trains it the book\'s way')
+    return Contract(section, data['order'], claims, budget, bench)
+
+
+def sections(folder=None):
+    """The course's sections in their order: every sections/<name>.md."""
+    names = [p.stem for p in Path(folder or SECTIONS).glob('*.md')]
+    return sorted(names, key=lambda name: (load(name, folder).order, name))
+
+
+# --------------------------------------------------------------- measures
+def measures(nb):
+    """{report name: {row: {column: value}}} of every d2l.report in the
+    lesson of an executed notebook (the worked solutions' reports are for
+    the reader alone). A name reported twice is an error."""
+    from nbsource import SOLUTION_TAG
+    found = {}
+    for cell in nb.cells:
+        if SOLUTION_TAG in cell.get('metadata', {}).get('tags', []):
+            continue
+        for out in cell.get('outputs', []):
+            data = out.get('data', {}).get(MEASURES_MIME)
+            if data is None:
+                continue
+            data = json.loads(data) if isinstance(data, str) else data
+            twice = set(data) & set(found)
+            if twice:
+                raise ContractError(f'the notebook reports {sorted(twice)} more than once')
+            found.update(data)
+    return found
+
+
+class Measures:
+    """Read-only view of nested measures: `m.model.mean_error` reads
+    m['model']['mean error']."""
+
+    def __init__(self, data, path=''):
+        self._data, self._path = data, path
+
+    def _key(self, name):
+        for key in (name, name.replace('_', ' ')):
+            if key in self._data:
+                return key
+        where = f' of {self._path}' if self._path else ''
+        raise ContractError(f'no measure {name!r}{where}; there are {sorted(self._data)}')
+
+    def __getitem__(self, name):
+        value = self._data[self._key(name)]
+        path = f'{self._path}.{name}' if self._path else name
+        return Measures(value, path) if isinstance(value, dict) else value
+
+    __getattr__ = __getitem__
+
+
+def evaluate(expression, data):
+    return eval(expression, {'__builtins__': {}, **FUNCTIONS}, _Names(data))
+
+
+class _Names(dict):
+    """The names an expression sees: the report names, as Measures."""
+
+    def __init__(self, data):
+        super().__init__()
+        self._root = Measures(data)
+
+    def __missing__(self, name):
+        if name in FUNCTIONS:
+            raise KeyError(name)  # look it up among the functions
+        return self._root[name]
+
+
+def problems(contract, data):
+    """The claims of `contract` that the measures `data` break: their
+    `says`, with the numbers (or why they could not be read)."""
+    found = []
+    for claim in contract.claims:
+        try:
+            ok = evaluate(claim.holds, data)
+        except ContractError as e:
+            found.append(f'{claim.says}: {e}')
+            continue
+        if not ok:
+            found.append(f'{claim.says} ({claim.holds}: {_numbers(claim.holds, data)})')
+    return found
+
+
+def _numbers(expression, data):
+    """The values of the measures named in an expression, for a message."""
+    import ast
+    parts = []
+    for node in ast.walk(ast.parse(expression, mode='eval')):
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(
+                getattr(node, 'ctx', None), ast.Store):
+            try:
+                value = evaluate(ast.unparse(node), data)
+            except (ContractError, KeyError, TypeError):
+                continue
+            if isinstance(value, (int, float)):
+                parts.append(f'{ast.unparse(node)} = {value:g}')
+    return ', '.join(dict.fromkeys(parts)) or 'no numbers'
+
+
+def _path(target):
+    """The keys a target such as `fit.model.mean_error` or
+    `runs['lr = 0.1'].error` names, outermost first."""
+    import ast
+    node, keys = ast.parse(target, mode='eval').body, []
+    while not isinstance(node, ast.Name):
+        if isinstance(node, ast.Attribute):
+            keys.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            keys.append(node.slice.value)
+            node = node.value
+        else:
+            raise ContractError(f'fails_when: {target!r} names no measure')
+    return [node.id, *reversed(keys)]
+
+
+def broken(claim, data):
+    """A copy of `data` with the claim's counterexample applied."""
+    import copy
+    changed = copy.deepcopy(data)
+    for target, expression in claim.fails_when.items():
+        value = evaluate(expression, data)
+        *path, last = _path(target)
+        node = changed
+        for name in path:
+            node = node[Measures(node)._key(name)]
+        node[Measures(node)._key(last)] = value
+    return changed
+
+
+def claims_table(folder=None):
+    """The Markdown table of every section's claims and the spread they were
+    set from (docs/testing.md shows it; a test keeps the two the same)."""
+    rows = ['| section | every run must show | measured |', '|---|---|---|']
+    for section in sections(folder):
+        for claim in load(section, folder).claims:
+            rows.append(f'| `{section}` | {claim.says} | {claim.measured} |')
+    return '\n'.join(rows)
+
+
+if __name__ == '__main__':
+    import sys
+    if sys.argv[1:] != ['claims']:
+        sys.exit('usage: python tools/contract.py claims   (print the table of every claim)')
+    print(claims_table())
