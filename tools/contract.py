@@ -97,7 +97,7 @@ def load(section, folder=None):
             raise ContractError(f'{where}, claim {i}: ' + '; '.join(
                 [f'missing {sorted(missing)}'] * bool(missing) +
                 [f'unknown {sorted(unknown)}'] * bool(unknown)))
-        for name in ('holds', *claim['fails_when'].values()):
+        for name in (claim['holds'], *claim['fails_when'].values()):
             try:
                 compile(name, str(where), 'eval')
             except SyntaxError as e:
