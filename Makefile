@@ -53,7 +53,7 @@ lab: setup
 	$(BIN)/jupyter lab $(ROOT_ARGS) $(LAB_ARGS) notebooks/
 
 test: setup lint browser
-	$(BIN)/python tools/nbsource.py check
+	$(BIN)/python -m tools.nbsource check
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --maxschedchunk 1 --durations=10 \
 		--ignore=tests/platforms tests
 
@@ -78,30 +78,30 @@ browser:
 # The course as a static website in _build/html/ (open _build/html/index.html),
 # built from the committed notebooks without running them.
 html: setup
-	$(BIN)/python tools/website.py
+	$(BIN)/python -m tools.website
 
 # Authors: rebuild the notebooks from sections/*.md, run them, and copy
 # their #@save functions into d2lgan.  `make notebooks SECTIONS=gan` for one.
 notebooks: setup
-	$(BIN)/python tools/nbsource.py build $(SECTIONS)
-	$(BIN)/python tools/nbsource.py lib
-	$(BIN)/python tools/nbsource.py execute $(SECTIONS)
+	$(BIN)/python -m tools.nbsource build $(SECTIONS)
+	$(BIN)/python -m tools.nbsource lib
+	$(BIN)/python -m tools.nbsource execute $(SECTIONS)
 
 lib: setup
-	$(BIN)/python tools/nbsource.py lib
+	$(BIN)/python -m tools.nbsource lib
 
 # Teachers: copies to hand out, without solutions and outputs, in student/
 # (not committed). `make student SECTIONS=gan` for one section.
 student: setup
-	$(BIN)/python tools/classroom.py student $(SECTIONS)
+	$(BIN)/python -m tools.classroom student $(SECTIONS)
 
 bench: setup
-	$(BIN)/python tools/bench.py
+	$(BIN)/python -m tools.bench
 
 # Maintainers: rewrite the lock requirements.txt from requirements.in, for
 # every supported platform and Python at once (tools/lock.py).
 lock: setup
-	$(BIN)/python tools/lock.py update
+	$(BIN)/python -m tools.lock update
 
 # The course on other systems, beside the reference one: the README's set-up
 # and notebooks of every track on a fresh Debian 13 (Python 3.13) and in a

@@ -13,27 +13,8 @@ import numpy as np
 from d2lgan.checks import is_int
 
 __all__ = ['DATA_HUB', 'DATA_URL', 'DownloadError', 'UnsafeArchiveError', 'check_archive',
-           'default_data_folder', 'download', 'download_extract', 'load_digits',
+           'default_data_folder', 'download', 'download_extract',
            'load_image_folder', 'load_mnist']
-
-
-# ------------------------------------------------------------ shipped data
-def load_digits(size=16):
-    """scikit-learn's 1,797 handwritten digits as float32 images of
-    size x size pixels with values in [0, 1] (shape (1797, size, size)).
-
-    The originals are 8x8 with 17 gray levels; larger sizes are
-    interpolated bilinearly, which adds no detail but gives convolutions
-    with stride 2 room to work.
-    """
-    from scipy.ndimage import zoom
-    from sklearn.datasets import load_digits as sk_digits
-    if not is_int(size) or size < 8:
-        raise ValueError(f'load_digits needs an integer size of at least 8; got {size!r}.')
-    images = sk_digits().images.astype(np.float32) / 16
-    if size != 8:
-        images = zoom(images, (1, size / 8, size / 8), order=1)
-    return np.clip(images, 0, 1).astype(np.float32)
 
 
 def load_image_folder(folder, size, limit=None):

@@ -85,6 +85,8 @@ def _table_text(name, data, formats):
             return value or ''
         if isinstance(value, int) and not isinstance(value, bool):
             return str(value)
+        if isinstance(value, list):
+            return '[' + ', '.join(cell(col, v) for v in value) + ']'
         spec = formats if isinstance(formats, str) else formats.get(col, '.2f')
         return format(value, spec)
     rows = [(row, *(cell(col, values.get(col)) for col in columns))
@@ -159,8 +161,7 @@ def _digit_rater():
     """A classifier of MNIST digits with one hidden layer of 128 units
     (scikit-learn), trained on load_mnist(train=True) for 50 epochs, and the
     mean and covariance of its features on half the held-out digits (every
-    other one: 50 of each digit). It classifies about 93% of the held-out
-    digits correctly. The other half, `held_out_digits()`, is left to rate
+    other one: 50 of each digit). The other half, `held_out_digits()`, is left to rate
     as real digits."""
     global _rater
     if _rater is None:
@@ -199,8 +200,8 @@ def digit_scores(images):
       'digit counts': how many images it takes for each digit, 0 to 9;
       'frechet distance': between the classifier's features of these images
         and of 500 held-out real digits, each fitted by a Gaussian (the FID
-        idea, on digits): 0 for identical statistics; the other 500
-        held-out digits (`held_out_digits()`) are about 2 away.
+        idea, on digits): 0 for identical statistics; the lessons show
+        how far the other 500 held-out digits (`held_out_digits()`) are.
     """
     x = np.asarray(images, dtype=np.float64)
     if x.ndim == 4 and 1 in (x.shape[1], x.shape[3]):

@@ -8,7 +8,6 @@ importable by name, as the Makefile runs them.
 import contextlib
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import matplotlib
@@ -16,11 +15,9 @@ import nbformat
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-matplotlib.use('Agg')
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'tools'))
-import nbsource  # noqa: E402
+from tools import nbsource
 
+matplotlib.use('Agg')
 from d2lgan.frameworks import mxnet_missing  # noqa: E402
 
 

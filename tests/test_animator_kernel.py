@@ -8,7 +8,8 @@ import nbformat
 import pytest
 from conftest import execute, kernel
 from nbclient import NotebookClient
-from nbcompare import figure_structure
+
+from tools.nbcompare import figure_structure
 
 TRAIN = """\
 from d2lgan import core as d2l

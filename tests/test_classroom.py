@@ -8,18 +8,15 @@ solutions and outputs. The website's closed dropdowns are checked in
 test_website.py.
 """
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import read
+
+from tools import classroom, nbcompare, nbsource, runner
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'tools'))
-import classroom  # noqa: E402
-import nbcompare  # noqa: E402
-import nbsource  # noqa: E402
-from conftest import read  # noqa: E402
 
 TRACKS = list(nbsource.TRACKS)
 SECTIONS = nbsource.sections()
@@ -78,49 +75,6 @@ def test_solutions_are_executed_folded_and_marked(section, track):
     assert len(ids) == len(set(ids)), 'nbgrader needs a grade_id unique in the notebook'
 
 
-def write(tmp_path, text):
-    path = tmp_path / 'demo.md'
-    path.write_text(text)
-    return path
-
-
-EXERCISES = '# Demo\n\n## Exercises\n\n'
-SOLUTION = ':::{solution}\nBecause.\n:::\n'
-
-
-def test_a_source_with_solutions_parses_into_marked_cells(tmp_path):
-    path = write(tmp_path, EXERCISES + '1. Why?\n\n' + SOLUTION + '\n2. How?\n\n'
-                 ':::{solution}\nLike this.\n\n```python\nprint(1)\n```\n\nDone.\n:::\n')
-    cells = nbsource.parse(path)
-    assert cells.exercises == 2
-    assert [(c[0], c.solution) for c in cells] == [
-        ('markdown', None), ('markdown', None), ('markdown', None), ('markdown', 1),
-        ('markdown', None), ('markdown', 2), ('code', 2), ('markdown', 2)]
-    contents = nbsource.cell_contents(cells, 'pytorch', 'demo')
-    notes = [c for c in contents if nbsource.NOTE_TAG in c[3].get('tags', [])]
-    assert [c[1] for c in notes] == [nbsource.SOLUTION_NOTE.format(n=n) for n in (1, 2)]
-
-
-@pytest.mark.parametrize('text, message', [
-    ('# Demo\n\n' + SOLUTION, 'a solution must follow its exercise'),
-    (EXERCISES + '1. Why?\n\n:::{solution}\nBecause.\n', 'the solution is never closed'),
-    (EXERCISES + '1. Why?\n\n:::{solution}\n:::\n', 'the solution is empty'),
-    (EXERCISES + '1. Why?\n\n' + SOLUTION + '1. How?\n', 'this is exercise 2, numbered 1'),
-    (EXERCISES + '1. Why?\n\n' + SOLUTION + SOLUTION, 'exercise 1 has a solution already'),
-    (EXERCISES + '1. Why?\n\n:::{solution}\n:::{solution}\n', 'a solution inside the solution'),
-    (EXERCISES + '1. Why?\n\n:::{solution}\n```pytorch\nx = 1\n```\n:::\n',
-     'the code cell has no mxnet, tensorflow version'),
-])
-def test_a_misplaced_solution_is_named(tmp_path, text, message):
-    with pytest.raises(nbsource.SourceError, match=re.escape(message)):
-        nbsource.parse(write(tmp_path, text))
-
-
-def test_an_exercise_without_solution_is_named(tmp_path):
-    path = write(tmp_path, EXERCISES + '1. Why?\n\n' + SOLUTION + '\n2. How?\n\n3. When?\n')
-    assert nbsource.unanswered(nbsource.parse(path)) == [2, 3]
-
-
 @pytest.fixture(scope='module')
 def student(tmp_path_factory):
     out = tmp_path_factory.mktemp('student')
@@ -157,7 +111,7 @@ def test_a_student_copy_runs_up_to_its_exercises(student, track):
     """A student copy runs top to bottom: its code is the lesson, which the
     fresh runs execute in every section; here the shortest section runs as
     handed out, from the student folder."""
-    fresh, = nbcompare.execute(nbsource.notebook_path(SHORTEST, track, student), 'python3')
+    fresh, = runner.run(nbsource.notebook_path(SHORTEST, track, student))
     assert nbcompare.run_problems(fresh) == []
     assert nbcompare.learning_problems(SHORTEST, fresh) == []
 
@@ -175,12 +129,6 @@ def test_student_copies_never_overwrite_the_course(tmp_path, folder):
     assert afile.read_text() == 'keep me'
 
 
-def test_the_teachers_page_shows_the_measured_run_times():
-    """The teachers' page's table is the one `python tools/classroom.py times`
-    prints from the run times stamped on the notebooks when they were executed."""
-    assert classroom.times_table() in (ROOT / 'docs' / 'teachers.md').read_text()
-
-
 def test_the_readme_lists_every_section_with_its_measured_lesson_time():
     """Each section has a row in README.md's table of sections, ending with
     its lessons' stamped run times in the tracks' order."""
@@ -190,7 +138,7 @@ def test_the_readme_lists_every_section_with_its_measured_lesson_time():
         assert row, f'README.md lists no section {section}'
         wanted = ' / '.join(f'{lesson} s' for lesson, _ in tracks.values())
         assert row.group(1) == wanted, f'{section}: README says {row.group(1)}, the ' \
-            f'notebooks {wanted} (python tools/classroom.py times)'
+            f'notebooks {wanted} (python -m tools.classroom times)'
 
 
 @pytest.mark.parametrize('section', SECTIONS)

@@ -185,15 +185,6 @@ def test_animator_scatter_rejects_axes_it_does_not_own(index):
         d2l.Animator(nrows=2).scatter(index, (np.zeros((1, 2)),))
 
 
-def test_load_digits_scales_and_resizes():
-    images = d2l.load_digits(16)
-    assert images.shape == (1797, 16, 16) and images.dtype == np.float32
-    assert images.min() == 0 and images.max() == 1
-    assert d2l.load_digits(8).shape == (1797, 8, 8)
-    with pytest.raises(ValueError, match='integer size of at least 8; got 4'):
-        d2l.load_digits(4)
-
-
 def test_load_mnist_splits_the_shipped_digits():
     train, train_labels = d2l.load_mnist()
     test, test_labels = d2l.load_mnist(train=False)
@@ -279,7 +270,7 @@ def test_report_hands_the_numbers_to_the_checks_in_a_kernel():
         shown = [m['content']['data'] for m in execute(kc, code, timeout=60)
                  if m['msg_type'] == 'display_data']
     assert len(shown) == 1
-    assert shown[0]['text/plain'].splitlines()[1].split() == ['model', '0.25', '[0.0,', '0.0]']
+    assert shown[0]['text/plain'].splitlines()[1].split() == ['model', '0.25', '[0.00,', '0.00]']
     assert shown[0][d2l.MEASURES_MIME] == {'fit': {'model': {'error': 0.25, 'mean': [0, 0]}}}
 
 

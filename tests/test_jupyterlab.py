@@ -159,7 +159,7 @@ def test_the_gan_diagram_renders_in_jupyterlab(lab, browser):
 def test_solutions_are_folded_in_jupyterlab(lab, browser):
     """Each solution's note shows; its cells are folded to one line, a label
     that gives nothing away, and a click on that line opens the cell."""
-    import nbsource
+    from tools import nbsource
     nb = nbformat.read(ROOT / 'notebooks' / 'pytorch' / 'gan.ipynb', as_version=4)
     folded = [c for c in nb.cells if nbsource.is_solution(c)
               and nbsource.NOTE_TAG not in c.metadata['tags']]

@@ -1,24 +1,18 @@
-"""Adding a section means writing its source and its contract, nothing more.
+"""Adding a section means writing its source and its contract, and measuring
+its spread, nothing more.
 
 A tiny demo section, written into a temporary folder as CONTRIBUTING.md
 says (sections/demo.md and sections/demo.toml), goes the whole way with the
 tools as they are: it builds into three notebooks, runs (twice in one
 kernel, as `make notebooks` runs it), passes its contract and the fresh-run
-comparison, fails a claim it breaks, takes its place in the course, and
-appears on the website.
+comparison, fails a claim it breaks, has its spread measured and tabled,
+takes its place in the course, and appears on the website.
 """
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'tools'))
-import contract  # noqa: E402
-import nbcompare  # noqa: E402
-import nbsource  # noqa: E402
-import website  # noqa: E402
+from tools import contract, nbcompare, nbsource, results, runner, variation, website
 
 IMPORTS = {'mxnet': 'mxnet', 'pytorch': 'torch', 'tensorflow': 'tensorflow'}
 SOURCE = '# A Demo Section\n\nWe fit a line through noisy points and say how far off it is.\n\n' + \
@@ -48,7 +42,6 @@ CONTRACT = '''order = 1000
 says = "the line fits far better than the guess"
 holds = "fit.model.error < 0.2 * fit.guess.error"
 fails_when = {"fit.model.error" = "fit.guess.error"}
-measured = "written for this test"
 '''
 
 
@@ -64,24 +57,35 @@ def course(tmp_path, monkeypatch):
     monkeypatch.setattr(nbsource, 'SOURCES', sections)
     monkeypatch.setattr(nbsource, 'NOTEBOOKS', notebooks)
     monkeypatch.setattr(contract, 'SECTIONS', sections)
+    monkeypatch.setattr(variation, 'RESULTS', tmp_path / 'results' / 'variation')
     return tmp_path
 
 
 def test_a_new_section_needs_only_its_source_and_contract(course):
     assert nbsource.sections()[-1] == 'demo'  # its place: the contract's order
     nbsource.build('demo')
-    nbsource.execute('demo')  # each track twice in one kernel, stored if equal
     for track in nbsource.TRACKS:
         path = nbsource.notebook_path('demo', track)
+        nbsource.store(path)  # run twice in one kernel, stored if equal
         nb = nbformat.read(path, as_version=4)
         assert nbcompare.run_problems(nb) == []
         assert nbcompare.learning_problems('demo', nb) == []
-        fresh, = nbcompare.execute(path, 'python3')
+        fresh, = runner.run(path)
         assert nbcompare.compare(nb, fresh) == []
         assert nbcompare.learning_problems('demo', fresh) == []
         claim, = contract.load('demo').claims
         bad = contract.broken(claim, contract.measures(nb))
         assert contract.problems(contract.load('demo'), bad)[0].startswith(claim.says)
+    # Its spread, as CONTRIBUTING.md asks (one track here, to keep the test short).
+    variation.main(['demo', '--tracks', 'pytorch', '--seeds', '0', '1', '--jobs', '1'])
+    runs = variation.load('demo')
+    assert [(r['seed'], r['numerics']) for r in runs] == [
+        (0, 'foreign'), (1, 'foreign'), (0, 'native'), (1, 'native')]
+    assert all(r['code'] == nbsource.code_hash(nbsource.notebook_path('demo', 'pytorch'))
+               and not r['problems'] for r in runs)
+    table = results.variation_table('demo')
+    assert '`fit.model.error`' in table
+    assert '| runs that met every claim | - | 4 of 4 | - |' in table
     index = website.build(course / 'html', sections=['demo'], folder=nbsource.NOTEBOOKS)
     page = (index.parent / 'demo.html').read_text()
     assert 'A Demo Section' in page and all(label in page for label in nbsource.LABELS.values())
@@ -101,6 +105,7 @@ def test_a_section_without_a_contract_is_named(course):
     ('order = 1\n[[claim]]\nsays = "x"\nholds = "True"\n', r"missing \['fails_when'\]"),
     ('order = 1\n[budget]\nmost = 90\n', 'needs `most` and `aim`'),
     ('order = 1\n[bench]\nbook = {pytorch = [1, 2, 3]}\n', 'book needs `baseline`'),
+    ('order = 1\n[switch]\ndata = "sprites"\n', r'\[switch\] needs `data`'),
     ('order = [\n', 'is not valid TOML'),
 ])
 def test_a_broken_contract_says_what_is_wrong(course, text, message):

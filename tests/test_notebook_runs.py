@@ -4,7 +4,7 @@ Each notebook is executed in two fresh kernels per test session, and every
 check shares those executions:
 
 * native: this machine's numerical code paths (one thread per kernel, as
-  nbcompare.SHARED_CPU says). One Run All, compared with the committed
+  runner.SHARED_CPU says). One Run All, compared with the committed
   outputs; it must show that the model learned.
 * foreign: `nbcompare.FOREIGN_NUMERICS`, the code paths another CPU would
   take. One Run All, compared with the committed outputs and judged by the
@@ -23,16 +23,11 @@ suite into its 20 minutes.
 All checks of one execution are one test (pytest-xdist spreads the tests
 over the cores; a test names every check that failed).
 """
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'tools'))
-import nbcompare  # noqa: E402
-import nbsource  # noqa: E402
+from tools import nbcompare, nbsource, runner
 
 MODES = {'native': {}, 'foreign': nbcompare.FOREIGN_NUMERICS}
 RUNS = [pytest.param(s, t, m, id=f'{s}-{t}-{m}')
@@ -58,7 +53,7 @@ def test_fresh_run(section, track, mode):
         pytest.skip('this CPU has no AVX-512, so FOREIGN_NUMERICS (AVX2 code paths) are its '
                     'own and a foreign run would repeat the native one')
     path = nbsource.notebook_path(section, track)
-    fresh, = nbcompare.execute(path, 'python3', env=MODES[mode])
+    fresh, = runner.run(path, env=MODES[mode])
     failed = check_runs(section, mode, fresh, nbformat.read(path, as_version=4))
     assert not failed, '\n'.join(f'{check}:\n  ' + '\n  '.join(found)
                                   for check, found in failed.items())

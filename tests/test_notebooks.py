@@ -5,18 +5,16 @@ Fresh runs of the same notebooks, on this machine's numerical code paths and
 on another CPU's, are checked in test_notebook_runs.py.
 """
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import read, write_tracks
+
+from tools import contract, nbcompare, nbsource
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'tools'))
-import contract  # noqa: E402
-import nbcompare  # noqa: E402
-import nbsource  # noqa: E402
-from conftest import read, write_tracks  # noqa: E402
+
 
 TRACKS = list(nbsource.TRACKS)
 SECTIONS = nbsource.sections()
@@ -66,10 +64,6 @@ def test_a_missing_track_is_named(tmp_path):
         nbsource.paired_cells('demo', tmp_path)
 
 
-def test_notebooks_match_their_sources():
-    assert nbsource.check() == []
-
-
 def saved_cells(section, track):
     marker = nbsource.SAVE_MARK
     return [c.source.lstrip()[len(marker):].strip('\n') for c in read(section, track).cells
@@ -116,7 +110,7 @@ def test_execute_stores_only_a_notebook_that_a_second_run_repeats(tmp_path):
     path = tmp_path / 'demo.ipynb'
     steady = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('print(6 * 7)')])
     nbformat.write(steady, path)
-    nbsource.execute_notebook(path, kernel_name='python3')
+    nbsource.store(path, kernel_name='python3')
     stored = nbformat.read(path, as_version=4)
     assert stored.cells[0].outputs[0].text == '42\n'
     assert nbsource.RERUN_CHECKED.items() <= stored.metadata[nbsource.STAMP_KEY].items()
@@ -126,7 +120,7 @@ def test_execute_stores_only_a_notebook_that_a_second_run_repeats(tmp_path):
     nbformat.write(drifting, path)
     before = path.read_bytes()
     with pytest.raises(SystemExit, match='code cell 1: the second run shows something else'):
-        nbsource.execute_notebook(path, kernel_name='python3')
+        nbsource.store(path, kernel_name='python3')
     assert path.read_bytes() == before and not list(tmp_path.glob('*.tmp'))
 
 
@@ -139,6 +133,7 @@ def test_a_change_of_prose_keeps_the_outputs_and_a_change_of_code_drops_them(
     monkeypatch.setattr(nbsource, 'ROOT', tmp_path)
     source = tmp_path / 'sections' / 'demo.md'
     source.parent.mkdir()
+    (source.parent / 'demo.toml').write_text('order = 1\n')
     source.write_text('# Demo\n\nSix times seven.\n\n```python\nprint(6 * 7)\n```\n')
     nbsource.build('demo')
     for track in TRACKS:  # as `nbsource.py execute` stores them
@@ -172,9 +167,3 @@ def test_a_change_of_prose_keeps_the_outputs_and_a_change_of_code_drops_them(
 def test_committed_outputs_show_that_the_model_learned(section, track):
     """The claims of the section's contract, met by the committed run too."""
     assert nbcompare.learning_problems(section, read(section, track)) == []
-
-
-
-def test_the_testing_page_lists_every_claim_of_every_contract():
-    """docs/testing.md shows the table `python tools/contract.py claims` prints."""
-    assert contract.claims_table() in (ROOT / 'docs' / 'testing.md').read_text()

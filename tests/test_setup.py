@@ -22,10 +22,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'tools'))
-import lock  # noqa: E402
+from tools import lock
 
+ROOT = Path(__file__).resolve().parents[1]
 from d2lgan import frameworks  # noqa: E402
 
 

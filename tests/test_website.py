@@ -5,17 +5,12 @@ every network request refused.
 The browser is Chromium from the system (Debian: `apt-get install chromium`,
 which `make test` does when it can), or the one named by $D2LGAN_BROWSER.
 """
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import write_tracks
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'tools'))
-import nbsource  # noqa: E402
-import website  # noqa: E402
-from conftest import write_tracks  # noqa: E402
+from tools import nbsource, website
 
 LABELS = list(website.LABELS.values())
 SOLUTIONS = 'details.d2lgan-solution'

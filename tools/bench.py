@@ -12,7 +12,10 @@ is not touched), and reads from it:
   solutions took, the whole Run All a learner (or a teacher) waits for.
   Sections whose contract has a `[budget]` print whether every track kept it.
 
-Each notebook runs --repeat times; the table shows the median and the range.
+Each notebook runs --repeat times; the runs are written to
+results/bench/<section>.json (with the CPU and the date), from which the
+table is printed here and in docs/speed.md (`python -m tools.results bench
+SECTION`); it shows the median and the range.
 A section whose contract names a `baseline` (a script beside its source:
 the same training with the book's library choices) has it run as often, in
 the same session. The speed of a shared virtual machine drifts over an
@@ -22,15 +25,15 @@ library, on a 2-core machine like the course's reference machine) are shown
 too.
 """
 import argparse
+import datetime
+import json
 import re
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import contract  # noqa: E402
-import nbsource  # noqa: E402
+from tools import contract, nbcompare, nbsource, runner
 
 FRAMEWORK = nbsource.LABELS
 SPEED = re.compile(r'(\d+(?:\.\d+)?) examples/sec')
@@ -39,8 +42,7 @@ SPEED = re.compile(r'(\d+(?:\.\d+)?) examples/sec')
 def run_once(section, track, quality=None):
     """One Run All: speed and time of the training cell (the first that
     prints a speed), lesson and solution times, and the `quality` measure."""
-    nb = nbsource.run_notebook(nbsource.notebook_path(section, track), timeout=1800,
-                               record_timing=True)
+    nb, = runner.run(nbsource.notebook_path(section, track), shared_cpu=False, timeout=1800)
     result = {'lesson': 0.0, 'solutions': 0.0}
     for cell in nb.cells:
         part = 'solutions' if nbsource.is_solution(cell) else 'lesson'
@@ -72,13 +74,70 @@ def summary(values, fmt):
     return f'{med} ({fmt.format(values[0])}-{fmt.format(values[-1])})'
 
 
-def print_table(head, rows):
-    """Print a Markdown table with aligned columns."""
-    widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
-    for n, r in enumerate([head] + rows):
-        print('| ' + ' | '.join(s.ljust(w) for s, w in zip(r, widths)) + ' |')
-        if n == 0:
-            print('|' + '|'.join('-' * (w + 2) for w in widths) + '|')
+RESULTS = nbsource.ROOT / 'results' / 'bench'
+
+
+def load(section, folder=None):
+    """The bench data of a section (None if it was never benchmarked)."""
+    path = Path(folder or RESULTS) / f'{section}.json'
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def save(section, data, folder=None):
+    path = Path(folder or RESULTS) / f'{section}.json'
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix('.json.tmp')
+    tmp.write_text(json.dumps(data, indent=1) + '\n')
+    tmp.replace(path)
+    return path
+
+
+def table(section, data):
+    """The Markdown table of a section's bench data, with its notes."""
+    if data is None:
+        return f'`{section}`: not benchmarked yet (python -m tools.bench {section})'
+    terms = contract.load(section)
+    book = terms.bench.get('book')
+    head = ['framework', 'examples/sec', 'train (s)', 'quality', 'lesson (s)', 'solutions (s)']
+    if book:
+        head[2:2] = ['baseline', 'book', 'speed-up (goal)']
+        head[-3:-3] = ['baseline (s)', 'book (s)']
+    rows, speeds, lessons = [], [], []
+    for track, measured in data['tracks'].items():
+        runs = measured['runs']
+        row = [FRAMEWORK[track], summary([r['speed'] for r in runs], '{:.0f}'),
+               summary([r['train'] for r in runs], '{:.1f}'),
+               summary([r.get('quality', float('nan')) for r in runs], '{:.3f}'),
+               summary([r['lesson'] for r in runs], '{:.0f}'),
+               summary([r['solutions'] for r in runs], '{:.0f}')]
+        speed = statistics.median(r['speed'] for r in runs)
+        if book:
+            book_speed, book_time, goal = book[track]
+            base = measured['baseline']
+            base_speed = statistics.median(b['speed'] for b in base)
+            row[2:2] = [summary([b['speed'] for b in base], '{:.0f}'), f'{book_speed}',
+                        f'{speed / base_speed:.1f}x / {speed / book_speed:.1f}x (>= {goal}x)']
+            row[-3:-3] = [summary([b['train'] for b in base], '{:.1f}'), f'{book_time}']
+        rows.append(row)
+        speeds.append(speed)
+        lessons.append(max(r['lesson'] for r in runs))
+    notes = [f'`{section}`: median of {data["repeat"]} run{"s" * (data["repeat"] > 1)} '
+             f'(range), {data["cpu"]}, {data["date"]}.',
+             f'Fastest / slowest framework: {max(speeds) / min(speeds):.1f}x.']
+    if book:
+        notes.append('Speed-up: median speed over the median of the baseline measured in the '
+                     'same session / over the book\'s figure. Baseline: ' + '; '.join(
+                         f'{FRAMEWORK[t]}: {m["baseline"][0]["code"]}'
+                         for t, m in data['tracks'].items()) + '.')
+    notes.append('Speeds are of the last epoch; times are of all epochs, drawing included.')
+    if terms.budget:
+        cap, aim = terms.budget['most'], terms.budget['aim']
+        notes.append(f'Lesson budget: at most {cap} s per track, aim {aim} s; slowest run '
+                     f'{max(lessons):.0f} s: ' + ('kept' if max(lessons) <= cap else 'NOT kept')
+                     + (', aim met.' if max(lessons) <= aim else ', aim not met.'))
+    header = '| ' + ' | '.join(head) + ' |\n' + '|---' * len(head) + '|\n'
+    return (header + '\n'.join('| ' + ' | '.join(r) + ' |' for r in rows) + '\n\n'
+            + '\n'.join(notes))
 
 
 def main(argv=None):
@@ -86,53 +145,22 @@ def main(argv=None):
     ap.add_argument('sections', nargs='*', help='default: all sections')
     ap.add_argument('--repeat', type=int, default=3)
     args = ap.parse_args(argv)
-    sections = nbsource.sections(args.sections)
-    for section in sections:
-        print(f'\n## {section}: median of {args.repeat} runs (range)\n')
+    for section in nbsource.sections(args.sections):
         terms = contract.load(section)
-        book = terms.bench.get('book')  # sections the book's figures exist for get a baseline
-        baseline = terms.bench.get('baseline')
-        head = ['framework', 'examples/sec', 'train (s)', 'quality', 'lesson (s)',
-                'solutions (s)']
-        if book:
-            head[2:2] = ['baseline', 'book', 'speed-up (goal)']
-            head[-3:-3] = ['baseline (s)', 'book (s)']
-        rows, baseline_code, lessons = [], {}, []
+        baseline = terms.bench.get('baseline') if terms.bench.get('book') else None
+        data = {'section': section, 'cpu': nbcompare.cpu_name(), 'repeat': args.repeat,
+                'date': datetime.date.today().isoformat(), 'tracks': {}}
         for track in nbsource.TRACKS:
             runs = [run_once(section, track, terms.bench.get('quality'))
                     for _ in range(args.repeat)]
-            row = [FRAMEWORK[track], summary([r['speed'] for r in runs], '{:.0f}'),
-                   summary([r['train'] for r in runs], '{:.1f}'),
-                   summary([r.get('quality', float('nan')) for r in runs], '{:.3f}'),
-                   summary([r['lesson'] for r in runs], '{:.0f}'),
-                   summary([r['solutions'] for r in runs], '{:.0f}')]
-            if book:
-                book_speed, book_time, goal = book[track]
-                base = [run_baseline(baseline, track) for _ in range(args.repeat)]
-                baseline_code[FRAMEWORK[track]] = base[0]['code']
-                speed = statistics.median(r['speed'] for r in runs)
-                base_speed = statistics.median(b['speed'] for b in base)
-                row[2:2] = [summary([b['speed'] for b in base], '{:.0f}'), f'{book_speed}',
-                            f'{speed / base_speed:.1f}x / {speed / book_speed:.1f}x '
-                            f'(>= {goal}x)']
-                row[-3:-3] = [summary([b['train'] for b in base], '{:.1f}'), f'{book_time}']
-            rows.append(row)
-            lessons.append(max(r['lesson'] for r in runs))
-            print(f'  ran {track} {args.repeat}x' + (' and its baseline' if book else ''),
+            data['tracks'][track] = {'runs': runs}
+            if baseline:
+                data['tracks'][track]['baseline'] = [run_baseline(baseline, track)
+                                                     for _ in range(args.repeat)]
+            print(f'  ran {track} {args.repeat}x' + (' and its baseline' if baseline else ''),
                   file=sys.stderr)
-        print_table(head, rows)
-        speeds = [float(r[1].split()[0]) for r in rows]
-        print(f'\nfastest / slowest framework: {max(speeds) / min(speeds):.1f}x')
-        if book:
-            print('speed-up: median speed over the median of the baseline measured now / '
-                  'over the book\'s figure.')
-            print('baseline: ' + '; '.join(f'{k}: {v}' for k, v in baseline_code.items()) + '.')
-        print('Speeds are of the last epoch; times are of all epochs, drawing included.')
-        if terms.budget:
-            cap, aim = terms.budget['most'], terms.budget['aim']
-            print(f'Lesson budget: at most {cap} s per track, aim {aim} s; slowest run '
-                  f'{max(lessons):.0f} s: ' + ('kept' if max(lessons) <= cap else 'NOT kept')
-                  + (', aim met.' if max(lessons) <= aim else ', aim not met.'))
+        path = save(section, data)
+        print(f'\n{table(section, data)}\n\n(written to {path.relative_to(nbsource.ROOT)})')
     return 0
 
 

@@ -1,8 +1,8 @@
 """Copies of the course for a class.
 
-    python tools/classroom.py student [--out student] [SECTION ...]   (or: make student)
-    python tools/classroom.py nbgrader --out COURSE/source [--track pytorch] [SECTION ...]
-    python tools/classroom.py times                                    run times, as a table
+    python -m tools.classroom student [--out student] [SECTION ...]   (or: make student)
+    python -m tools.classroom nbgrader --out COURSE/source [--track pytorch] [SECTION ...]
+    python -m tools.classroom times                                    run times, as a table
 
 The committed notebooks are the instructor's copies: each exercise is
 followed by its worked solution, executed, folded away and marked (see
@@ -37,8 +37,7 @@ from nbconvert.preprocessors import (
     TagRemovePreprocessor,
 )
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import nbsource  # noqa: E402
+from tools import nbsource
 
 ROOT = nbsource.ROOT
 STUDENT = ROOT / 'student'

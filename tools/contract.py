@@ -11,11 +11,14 @@ the tools read and which names everything they need to know of the section:
     quality = "fit.model.error"      # the measure make bench shows
     baseline = "demo.baseline.py"    # the book's way, timed beside the notebooks
     book = {pytorch = [1400, 15, 2]} # the book's figures: speed, seconds, goal
+    [switch]                         # optional: a switch to the book's own data
+    data = "sprites"                 #   the data hub's entry it downloads
+    edits = [["use_sprites = False", "use_sprites = True"]]  # turn it on, shorten
+    holds = ["images.shape[1:] == (64, 64, 3)"]   # true at the end of the run
     [[claim]]                        # what every run must show, on any machine
     says = "the model fits better than chance"
     holds = "fit.model.error < 0.5 * fit.chance.error"
     fails_when = {"fit.model.error" = "fit.chance.error"}
-    measured = "0.1 to 0.2 of chance's error in 12 runs (tools/variation.py)"
 
 The notebooks hand their measures over as data: `d2l.report(name, rows)`
 prints a table for the reader and attaches the same numbers to the output
@@ -31,7 +34,13 @@ besides the measures.
 an expression over the measures as reported) make this claim, and no other,
 fail. The test suite applies it to every committed notebook, so every claim
 is shown to be able to fail alone.
+
+A `[switch]` is run by the test suite end to end in every track, the lesson
+with `edits` applied (each old text must be there), on a stand-in for the
+data set: a zip of random images laid out as <data>/<n>/<n>.png, served
+under the data hub's name; each of `holds` must be true at the end.
 """
+import ast
 import json
 import tomllib
 from dataclasses import dataclass, field
@@ -52,7 +61,6 @@ class Claim:
     says: str
     holds: str
     fails_when: dict
-    measured: str = ''
 
 
 @dataclass
@@ -62,10 +70,11 @@ class Contract:
     claims: list = field(default_factory=list)
     budget: dict = field(default_factory=dict)   # {'most': s, 'aim': s} or {}
     bench: dict = field(default_factory=dict)    # {'quality', 'baseline', 'book'}
+    switch: dict = field(default_factory=dict)   # {'data', 'edits', 'holds'} or {}
 
 
-FIELDS = {'order', 'budget', 'bench', 'claim'}
-CLAIM_FIELDS = {'says', 'holds', 'fails_when', 'measured'}
+FIELDS = {'order', 'budget', 'bench', 'switch', 'claim'}
+CLAIM_FIELDS = {'says', 'holds', 'fails_when'}
 
 
 def path_of(section, folder=None):
@@ -114,7 +123,14 @@ def load(section, folder=None):
     if 'book' in bench and not (path.parent / bench.get('baseline', '')).is_file():
         raise ContractError(f'{where}: [bench] book needs `baseline`, a script beside the '
                             f'section that trains it the book\'s way')
-    return Contract(section, data['order'], claims, budget, bench)
+    switch = data.get('switch', {})
+    if switch and not (set(switch) == {'data', 'edits', 'holds'}
+                       and isinstance(switch['data'], str)
+                       and all(isinstance(e, list) and len(e) == 2 for e in switch['edits'])
+                       and all(isinstance(h, str) for h in switch['holds'])):
+        raise ContractError(f'{where}: [switch] needs `data` (a data hub name), `edits` '
+                            f'(pairs of [old, new] text) and `holds` (expressions), and no more')
+    return Contract(section, data['order'], claims, budget, bench, switch)
 
 
 def sections(folder=None):
@@ -128,7 +144,7 @@ def measures(nb):
     """{report name: {row: {column: value}}} of every d2l.report in the
     lesson of an executed notebook (the worked solutions' reports are for
     the reader alone). A name reported twice is an error."""
-    from nbsource import SOLUTION_TAG
+    from tools.nbsource import SOLUTION_TAG
     found = {}
     for cell in nb.cells:
         if SOLUTION_TAG in cell.get('metadata', {}).get('tags', []):
@@ -201,7 +217,6 @@ def problems(contract, data):
 
 def _numbers(expression, data):
     """The values of the measures named in an expression, for a message."""
-    import ast
     parts = []
     for node in ast.walk(ast.parse(expression, mode='eval')):
         if isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(
@@ -218,7 +233,6 @@ def _numbers(expression, data):
 def _path(target):
     """The keys a target such as `fit.model.mean_error` or
     `runs['lr = 0.1'].error` names, outermost first."""
-    import ast
     node, keys = ast.parse(target, mode='eval').body, []
     while not isinstance(node, ast.Name):
         if isinstance(node, ast.Attribute):
@@ -242,22 +256,48 @@ def broken(claim, data):
         node = changed
         for name in path:
             node = node[Measures(node)._key(name)]
-        node[Measures(node)._key(last)] = value
+        key = Measures(node)._key(last)
+        if isinstance(node[key], float) and isinstance(value, int):
+            value = float(value)  # as a run reports it: a float stays a float
+        node[key] = value
     return changed
 
 
-def claims_table(folder=None):
-    """The Markdown table of every section's claims and the spread they were
-    set from (docs/testing.md shows it; a test keeps the two the same)."""
-    rows = ['| section | every run must show | measured |', '|---|---|---|']
-    for section in sections(folder):
-        for claim in load(section, folder).claims:
-            rows.append(f'| `{section}` | {claim.says} | {claim.measured} |')
-    return '\n'.join(rows)
+# ------------------------------------------------------------------ margins
+# A threshold set from measured runs must keep this much room, relative to
+# the values compared, in every run of the section's variation data
+# (results/variation/, tools/variation.py); a test checks it.
+MARGIN = 0.05
+_OPS = {ast.Lt: '<', ast.LtE: '<=', ast.Gt: '>', ast.GtE: '>=', ast.Eq: '=='}
 
 
-if __name__ == '__main__':
-    import sys
-    if sys.argv[1:] != ['claims']:
-        sys.exit('usage: python tools/contract.py claims   (print the table of every claim)')
-    print(claims_table())
+def comparisons(holds):
+    """The comparisons a claim makes, as (left, op, right) expression texts:
+    `a < b < c and d == 1` gives three. A part that compares nothing is
+    (expression, None, None)."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+            for value in node.values:
+                walk(value)
+        elif isinstance(node, ast.Compare) and all(type(op) in _OPS for op in node.ops):
+            left = node.left
+            for op, right in zip(node.ops, node.comparators):
+                found.append((ast.unparse(left), _OPS[type(op)], ast.unparse(right)))
+                left = right
+        else:
+            found.append((ast.unparse(node), None, None))
+
+    walk(ast.parse(holds, mode='eval').body)
+    return found
+
+
+def slack(left, op, right):
+    """How far a comparison is from failing, as a share of the larger of
+    the two values: 0.2 for 8 > 6.4. None for == (it holds or it does not);
+    negative where it fails."""
+    if op == '==':
+        return None
+    scale = max(abs(left), abs(right)) or 1.0
+    return (right - left) / scale if op in ('<', '<=') else (left - right) / scale

@@ -1,4 +1,4 @@
-"""Draw the course's own figures into img/ (run: python tools/figures.py).
+"""Draw the course's own figures into img/ (run: python -m tools.figures).
 
 Each figure is drawn with matplotlib from code, so that it can be changed
 and redrawn, and written as a PNG without metadata that changes from run to

@@ -5,10 +5,10 @@ and everything it pulls in, with environment markers where a platform
 differs. uv makes it in one universal resolution, and checks it target by
 target, as pip on that machine would install it, from binary wheels only.
 
-    python tools/lock.py update   rewrite requirements.txt from requirements.in,
+    python -m tools.lock update   rewrite requirements.txt from requirements.in,
                                   keeping every pin that still fits
-    python tools/lock.py update --upgrade   the same, taking the newest releases
-    python tools/lock.py check    resolve the lock for every target in TARGETS
+    python -m tools.lock update --upgrade   the same, taking the newest releases
+    python -m tools.lock check    resolve the lock for every target in TARGETS
 
 NVIDIA's CUDA libraries (and triton) are left out of the lock: they come
 only with PyTorch's Linux wheels from PyPI, which pin their exact versions

@@ -42,20 +42,16 @@ AVX2 but without AVX-512, the commonest difference between two x86 hosts.
 On such a CPU PyTorch's kernels and MKL take their AVX2 paths, oneDNN stops
 at AVX2, TensorFlow leaves its oneDNN operations off (it turns them on only
 for CPUs with AVX-512 neural-network instructions) and OpenBLAS uses its
-Haswell kernels. (An earlier version forced the plain C paths, with
-``ATEN_CPU_CAPABILITY=default`` and ``MKL_CBWR=COMPATIBLE``: no current CPU
-computes that way, and it made PyTorch 2.4 times slower, 9.5 s against
-3.9 s for 200 steps of the MLP GAN.)
+Haswell kernels. (Forcing the plain C paths instead, as an earlier version
+did, simulates no current CPU and is much slower: docs/testing.md.)
 """
-import copy
 import json
-import os
+import platform
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import contract
-import nbformat
+from tools import contract
 
 # Masked everywhere: these differ between two runs on one machine.
 VOLATILE = [
@@ -96,19 +92,17 @@ def simulates_another_cpu(cpuinfo='/proc/cpuinfo'):
     return flags is None or 'avx512f' in flags
 
 
-# Kernels started here may share the CPU with another notebook (the test
-# suite runs one per core), so each gets one thread: PyTorch and TensorFlow
-# through D2LGAN_THREADS (d2lgan's `reproducible`), MXNet, MKL and OpenBLAS
-# through their own variables. Two notebooks with two threads each on two
-# cores wait on each other: in a full test run the DCGAN notebook took 136 s
-# in PyTorch, against 56 s alone, and 98 s with one thread per kernel. One
-# thread splits the work differently, so the numbers change in the last
-# digits, as on another CPU; the test compares them as tolerantly. Idle
-# OpenMP threads sleep instead of spinning (two DCGAN notebooks with two
-# spinning threads each once took 92 s side by side, against 27 s with
-# sleeping ones).
-SHARED_CPU = {'OMP_WAIT_POLICY': 'PASSIVE', 'D2LGAN_THREADS': '1', 'OMP_NUM_THREADS': '1',
-              'MKL_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '1'}
+def cpu_name(cpuinfo='/proc/cpuinfo'):
+    """The CPU's model name, and whether it has AVX-512 (whose code paths
+    FOREIGN_NUMERICS leaves), as the data files record it."""
+    try:
+        text = Path(cpuinfo).read_text()
+    except OSError:
+        return platform.processor() or platform.machine()
+    name = next((line.split(':', 1)[1].strip() for line in text.splitlines()
+                 if line.startswith('model name')), platform.machine())
+    return name + (', AVX-512' if simulates_another_cpu(cpuinfo) else ', no AVX-512')
+
 
 
 # ------------------------------------------------------------------- text
@@ -323,32 +317,3 @@ def learning_problems(section, nb):
         return contract.problems(contract.load(section), measures)
     except contract.ContractError as e:
         return [str(e)]
-
-
-# -------------------------------------------------------------- execution
-def execute(path, kernel_name, runs=1, env=None, timeout=1200, edit=None, shared_cpu=True):
-    """Run a notebook top to bottom `runs` times in one fresh kernel (Run
-    All, then Run All again, ...), in the notebook's folder; return one
-    executed copy per run. `env` is added to the kernel's environment;
-    `edit(source) -> source` may change each code cell first; `shared_cpu`
-    sets SHARED_CPU (for kernels that run side by side; a kernel alone runs
-    faster without it, with all the threads its notebook asks for)."""
-    from nbclient import NotebookClient
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == 'code':
-            cell.outputs, cell.execution_count = [], None
-            if edit:
-                cell.source = edit(cell.source)
-    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name,
-                            resources={'metadata': {'path': str(Path(path).parent)}})
-    results = []
-    kernel_env = dict(os.environ, **(SHARED_CPU if shared_cpu else {}), **(env or {}))
-    with client.setup_kernel(env=kernel_env):
-        for _ in range(runs):
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type == 'code':
-                    cell.outputs = []
-                client.execute_cell(cell, index)
-            results.append(copy.deepcopy(nb))
-    return results

@@ -16,24 +16,26 @@ marked for student copies and nbgrader (see SOLUTION_TAG).
 
 Commands (run them in the course environment, e.g. through the Makefile):
 
-    python tools/nbsource.py build [SECTION ...]    write the notebooks, unexecuted (where
+    python -m tools.nbsource build [SECTION ...]    write the notebooks, unexecuted (where
                                                     only prose changed, outputs are kept)
-    python tools/nbsource.py execute [SECTION ...]  run each twice in one kernel; store
+    python -m tools.nbsource execute [SECTION ...]  run each twice in one kernel; store
                                                     the outputs if both runs agree
-    python tools/nbsource.py check                  exit 1 if notebooks and sources differ
-    python tools/nbsource.py lib [--check]          copy #@save code into d2lgan
-    python tools/nbsource.py script SECTION TRACK   print a track as a Python script
+    python -m tools.nbsource check                  exit 1 if notebooks and sources differ
+    python -m tools.nbsource lib [--check]          copy #@save code into d2lgan
+    python -m tools.nbsource script SECTION TRACK   print a track as a Python script
 
 Tracks are listed in TRACKS: folder name under notebooks/ and d2lgan module.
 """
 import argparse
+import hashlib
 import re
 import sys
 import time
 from pathlib import Path
 
-import contract
 import nbformat
+
+from tools import contract, nbcompare, runner
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / 'notebooks'
@@ -45,7 +47,7 @@ SAVE_MARK = '#@save'
 LIB_BEGIN = '# ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----'
 LIB_END = '# ---- End of saved code ----'
 KERNELSPEC = {'name': 'd2lgan', 'display_name': 'Python 3 (d2lgan)',
-              'language': 'python'}  # installed into .venv by `make kernel`
+              'language': 'python'}  # installed into .venv by `make setup`
 
 FENCE = re.compile(r'^```(\w*)\s*$')
 # Exercises are a numbered list under this heading. Each item is followed by
@@ -78,116 +80,159 @@ class Cells(list):
 
 def parse(path):
     """Return the cells of a source (see Cell): Markdown prose, code in every
-    track, and the worked solutions of its exercises."""
-    lines = Path(path).read_text().splitlines()
-    cells, prose, group = Cells(), [], None
-    solution = None  # (exercise number, line where its solution starts)
-    exercise = None  # the number of the last exercise seen under "## Exercises"
-    i = 0
+    track, and the worked solutions of its exercises. Raise SourceError,
+    naming the line, for a source that cannot become three tracks."""
+    return _Reader(path).read()
 
-    def flush_prose():
-        text = '\n'.join(prose).strip('\n')
+
+class _Reader:
+    """Reads a source line by line. Each method is one step: it handles the
+    kind of line it is named for, moves on past it, and raises SourceError
+    for what cannot be read."""
+
+    def __init__(self, path):
+        self.path = path
+        self.lines = Path(path).read_text().splitlines()
+        self.i = 0                # the line being read
+        self.cells = Cells()
+        self.prose = []           # prose lines not yet in a cell
+        self.group = None         # the code cell being filled: its start line and {track: code}
+        self.solution = None      # (exercise number, line where its solution starts)
+        self.exercise = None      # the last exercise seen under "## Exercises"
+
+    def error(self, line, message):
+        return SourceError(f'{self.path}:{line}: {message}')
+
+    def read(self):
+        while self.i < len(self.lines):
+            line = self.lines[self.i]
+            if line.rstrip() == SOLUTION_BEGIN:
+                self.solution_begins()
+            elif line.rstrip() == SOLUTION_END and self.solution:
+                self.solution_ends()
+            else:
+                self.count_exercise(line)
+                fence = FENCE.match(line)
+                tag = fence.group(1) if fence else None
+                if tag in TRACKS or tag == 'python':
+                    self.code_block(tag)
+                elif tag:
+                    self.other_fence()
+                elif not line.strip():
+                    self.blank_line()
+                else:
+                    self.prose_line(line)
+        self.close_code_cell()
+        if self.solution:
+            raise self.error(self.solution[1], f'the solution is never closed; end it '
+                                               f'with a line {SOLUTION_END}')
+        self.flush_prose()
+        self.cells.exercises = self.exercise or 0
+        return self.cells
+
+    def flush_prose(self):
+        """Make the prose read so far a Markdown cell."""
+        text = '\n'.join(self.prose).strip('\n')
         if text:
-            cells.append(Cell('markdown', text, solution and solution[0]))
-        prose.clear()
+            self.cells.append(Cell('markdown', text, self.solution and self.solution[0]))
+        self.prose.clear()
 
-    def close_group():
-        nonlocal group
-        if group is not None:
-            missing = [t for t in TRACKS if t not in group['code']]
+    def close_code_cell(self):
+        """End the code cell being filled; it must have every track."""
+        if self.group is not None:
+            missing = [t for t in TRACKS if t not in self.group['code']]
             if missing:
-                raise SourceError(f'{path}:{group["start"]}: the code cell has no '
-                                  f'{", ".join(missing)} version')
-        group = None
+                raise self.error(self.group['start'], f'the code cell has no '
+                                                      f'{", ".join(missing)} version')
+        self.group = None
 
-    while i < len(lines):
-        if lines[i].rstrip() == SOLUTION_BEGIN:
-            if solution:
-                raise SourceError(f'{path}:{i + 1}: a solution inside the solution that '
-                                  f'starts on line {solution[1]}; close it with {SOLUTION_END}')
-            if exercise is None:
-                raise SourceError(f'{path}:{i + 1}: a solution must follow its exercise, '
-                                  f'a numbered item under "{EXERCISES}"')
-            if any(c.solution == exercise for c in cells):
-                raise SourceError(f'{path}:{i + 1}: exercise {exercise} has a solution '
-                                  f'already; give each exercise one')
-            close_group()
-            flush_prose()
-            solution = (exercise, i + 1)
-            i += 1
-            continue
-        if lines[i].rstrip() == SOLUTION_END and solution:
-            close_group()
-            flush_prose()
-            if not any(c.solution == solution[0] for c in cells):
-                raise SourceError(f'{path}:{solution[1]}: the solution is empty')
-            solution = None
-            i += 1
-            continue
-        if lines[i].startswith('## '):
-            exercise = 0 if lines[i].rstrip() == EXERCISES else None
-        elif exercise is not None and not solution:
-            item = EXERCISE_ITEM.match(lines[i])
+    def solution_begins(self):
+        line = self.i + 1
+        if self.solution:
+            raise self.error(line, f'a solution inside the solution that starts on line '
+                                   f'{self.solution[1]}; close it with {SOLUTION_END}')
+        if self.exercise is None:
+            raise self.error(line, f'a solution must follow its exercise, a numbered item '
+                                   f'under "{EXERCISES}"')
+        if any(c.solution == self.exercise for c in self.cells):
+            raise self.error(line, f'exercise {self.exercise} has a solution already; '
+                                   f'give each exercise one')
+        self.close_code_cell()
+        self.flush_prose()
+        self.solution = (self.exercise, line)
+        self.i += 1
+
+    def solution_ends(self):
+        self.close_code_cell()
+        self.flush_prose()
+        if not any(c.solution == self.solution[0] for c in self.cells):
+            raise self.error(self.solution[1], 'the solution is empty')
+        self.solution = None
+        self.i += 1
+
+    def count_exercise(self, line):
+        """Follow the headings and the numbered exercises (does not move on:
+        the line is also prose)."""
+        if line.startswith('## '):
+            self.exercise = 0 if line.rstrip() == EXERCISES else None
+        elif self.exercise is not None and not self.solution:
+            item = EXERCISE_ITEM.match(line)
             if item:
-                if int(item.group(1)) != exercise + 1:
-                    raise SourceError(f'{path}:{i + 1}: this is exercise {exercise + 1}, '
-                                      f'numbered {item.group(1)}; number them 1, 2, 3, ...')
-                exercise += 1
-                close_group()
-                flush_prose()  # each exercise is a cell of its own
-        m = FENCE.match(lines[i])
-        tag = m.group(1) if m else None
-        if tag in TRACKS or tag == 'python':
-            start = i
-            i += 1
-            body = []
-            while i < len(lines) and lines[i].rstrip() != '```':
-                body.append(lines[i])
-                i += 1
-            if i == len(lines):
-                raise SourceError(f'{path}:{start + 1}: the ```{tag} block is never closed')
-            i += 1
-            code = '\n'.join(body).strip('\n')
-            if group is None:
-                flush_prose()
-                group = {'start': start + 1, 'code': {}}
-                cells.append(Cell('code', group['code'], solution and solution[0]))
-            tracks = list(TRACKS) if tag == 'python' else [tag]
-            for t in tracks:
-                if t in group['code']:
-                    raise SourceError(f'{path}:{start + 1}: a second {t} block in '
-                                      f'the code cell that starts on line '
-                                      f'{group["start"]}; separate cells with prose')
-                group['code'][t] = code
-            continue
-        if m and tag:  # a fence of another language: prose
-            prose.append(lines[i])
-            i += 1
-            while i < len(lines) and not lines[i].startswith('```'):
-                prose.append(lines[i])
-                i += 1
-            if i < len(lines):
-                prose.append(lines[i])
-            i += 1
-            group = None
-            continue
-        if lines[i].strip() == '':
-            if group is None:
-                prose.append(lines[i])
-            i += 1
-            continue
-        close_group()
-        if lines[i].startswith('#'):
-            flush_prose()
-        prose.append(lines[i])
-        i += 1
-    close_group()
-    if solution:
-        raise SourceError(f'{path}:{solution[1]}: the solution is never closed; end it '
-                          f'with a line {SOLUTION_END}')
-    flush_prose()
-    cells.exercises = exercise or 0
-    return cells
+                if int(item.group(1)) != self.exercise + 1:
+                    raise self.error(self.i + 1, f'this is exercise {self.exercise + 1}, '
+                                                 f'numbered {item.group(1)}; number them '
+                                                 f'1, 2, 3, ...')
+                self.exercise += 1
+                self.close_code_cell()
+                self.flush_prose()  # each exercise is a cell of its own
+
+    def code_block(self, tag):
+        """A ```python block (every track) or a ```<track> block (one track),
+        added to the code cell being filled or starting one."""
+        start = self.i + 1
+        end = next((j for j in range(self.i + 1, len(self.lines))
+                    if self.lines[j].rstrip() == '```'), None)
+        if end is None:
+            raise self.error(start, f'the ```{tag} block is never closed')
+        code = '\n'.join(self.lines[self.i + 1:end]).strip('\n')
+        self.i = end + 1
+        if self.group is None:
+            self.flush_prose()
+            self.group = {'start': start, 'code': {}}
+            self.cells.append(Cell('code', self.group['code'],
+                                   self.solution and self.solution[0]))
+        for track in list(TRACKS) if tag == 'python' else [tag]:
+            if track in self.group['code']:
+                raise self.error(start, f'a second {track} block in the code cell that '
+                                        f'starts on line {self.group["start"]}; separate '
+                                        f'cells with prose')
+            self.group['code'][track] = code
+
+    def other_fence(self):
+        """A fenced block of another language (output, a shell command): prose."""
+        self.prose.append(self.lines[self.i])
+        self.i += 1
+        while self.i < len(self.lines) and not self.lines[self.i].startswith('```'):
+            self.prose.append(self.lines[self.i])
+            self.i += 1
+        if self.i < len(self.lines):
+            self.prose.append(self.lines[self.i])
+        self.i += 1
+        self.group = None
+
+    def blank_line(self):
+        """Between the blocks of one code cell a blank line is nothing; else prose."""
+        if self.group is None:
+            self.prose.append(self.lines[self.i])
+        self.i += 1
+
+    def prose_line(self, line):
+        """A line of prose ends the code cell; a heading starts a new cell."""
+        self.close_code_cell()
+        if line.startswith('#'):
+            self.flush_prose()
+        self.prose.append(line)
+        self.i += 1
 
 
 def unanswered(cells):
@@ -408,18 +453,6 @@ def executed_code(nb, wanted):
     return code if have == [c for c in wanted if c[0] == 'code'] else None
 
 
-def run_notebook(path, timeout=1200, **options):
-    """Execute the notebook at `path` top to bottom in a fresh course kernel,
-    in the notebook's folder; return it with its outputs (the file is left
-    alone). `options` go to nbclient.NotebookClient."""
-    from nbclient import NotebookClient
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name=KERNELSPEC['name'],
-                   resources={'metadata': {'path': str(Path(path).parent)}},
-                   **options).execute()
-    return nb
-
-
 # Stamped into a notebook's metadata by `execute`: the notebook was run
 # twice in one kernel (Run All, then Run All again, as a reader who reruns
 # it) and the second run printed and drew exactly what the first did. The
@@ -429,14 +462,14 @@ STAMP_KEY = 'd2lgan'
 RERUN_CHECKED = {'second_run_in_same_kernel': 'identical'}
 
 
-def execute_notebook(path, timeout=1200, kernel_name=KERNELSPEC['name']):
-    """Run the notebook at `path` twice in one fresh kernel; store the first
-    run's outputs, stamped (STAMP_KEY), only if the second run showed
-    exactly the same (else raise SystemExit and leave the file alone)."""
-    import nbcompare
+def store(path, timeout=1200, kernel_name=KERNELSPEC['name']):
+    """Run the notebook at `path` twice in one fresh kernel, alone on the
+    CPU as a reader runs it; store the first run's outputs, stamped
+    (STAMP_KEY), only if the second run showed exactly the same (else raise
+    SystemExit and leave the file alone). Return the seconds of one run."""
     tic = time.perf_counter()
-    first, second = nbcompare.execute(path, kernel_name, runs=2, timeout=timeout,
-                                      shared_cpu=False)  # alone, as a reader runs it
+    first, second = runner.run(path, runs=2, timeout=timeout, kernel_name=kernel_name,
+                               shared_cpu=False)
     seconds = (time.perf_counter() - tic) / 2
     differ = nbcompare.exact(first, second)
     if differ:
@@ -455,6 +488,14 @@ def execute_notebook(path, timeout=1200, kernel_name=KERNELSPEC['name']):
     nbformat.write(first, tmp)
     tmp.replace(path)
     return seconds
+
+
+def code_hash(path):
+    """A short fingerprint of a notebook's code cells (what the data files
+    measured on): it changes when any code changes, and only then."""
+    nb = nbformat.read(path, as_version=4)
+    code = '\n\n'.join(c.source for c in nb.cells if c.cell_type == 'code')
+    return hashlib.sha1(code.encode()).hexdigest()[:12]
 
 
 def is_solution(cell):
@@ -476,16 +517,6 @@ def seconds_per_run(path):
     """How long one run of a notebook took when it was stored (0 if unknown)."""
     return nbformat.read(path, as_version=4).metadata.get(STAMP_KEY, {}).get(
         'seconds_per_run', 0)
-
-
-def execute(section, timeout=1200):
-    """Run every track of a section twice (see execute_notebook) and store
-    the outputs."""
-    for track in TRACKS:
-        path = notebook_path(section, track)
-        seconds = execute_notebook(path, timeout)
-        print(f'executed {shown(path)} twice in one kernel, '
-              f'{seconds:.0f} s per run')
 
 
 def check():
@@ -578,7 +609,10 @@ def main(argv=None):
                 build(section)
         elif args.cmd == 'execute':
             for section in sections(args.sections):
-                execute(section)
+                for track in TRACKS:
+                    path = notebook_path(section, track)
+                    seconds = store(path)
+                    print(f'executed {shown(path)} twice in one kernel, {seconds:.0f} s per run')
         elif args.cmd == 'check':
             problems = check()
             for p in problems:

@@ -1,6 +1,6 @@
 """Build the course website from the committed, executed notebooks.
 
-    python tools/website.py [--out _build/html]      (or: make html)
+    python -m tools.website [--out _build/html]      (or: make html)
 
 Each section becomes one page, and each documentation page docs/<name>.md
 one more. Prose and math appear once; each code cell
@@ -31,8 +31,7 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import nbsource  # noqa: E402
+from tools import nbsource
 
 ROOT = nbsource.ROOT
 SITE = ROOT / 'site'

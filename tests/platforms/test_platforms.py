@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
+from tools import nbsource
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / 'tools'))
-import nbsource  # noqa: E402
 
 # The fresh runs each system must pass: the course's first section in every
 # track, and on Debian 13 the second (the first on real images, convolutions
