@@ -54,7 +54,8 @@ def report(name, rows, formats=None, text=None):
     column ({'high quality': '.1%'}) or for all (a single format, '.1f'),
     strings as they are. In a notebook the values also travel with the
     output as data under `name` (MIME type MEASURES_MIME), where the test
-    suite reads them (tools/contract.py). Returns `rows`."""
+    suite reads them (tools/contract.py). Returns nothing, so a cell that
+    ends with a report shows the table once, not also the rows' repr."""
     if not isinstance(rows, dict) or not all(isinstance(r, dict) for r in rows.values()):
         raise TypeError(f'report({name!r}, rows): rows must be {{row: {{column: value}}}}, '
                         f'got {type(rows).__name__}')
@@ -63,7 +64,6 @@ def report(name, rows, formats=None, text=None):
     if text is None:
         text = _table_text(name, data, formats or {})
     _show(text, {name: data})
-    return rows
 
 
 def _plain(value):

@@ -244,10 +244,10 @@ def test_compare_digit_scores_prints_a_row_per_set(capsys):
     assert scores['blank']['digits found'] == 1
 
 
-def test_report_prints_a_table_and_returns_its_rows(capsys):
+def test_report_prints_a_table_and_returns_nothing(capsys):
     rows = {'model': {'error': np.float32(0.1234), 'steps': 7, 'note': 'ok'},
             'chance': {'error': 0.5}}
-    assert d2l.report('fit', rows, formats={'error': '.3f'}) is rows
+    assert d2l.report('fit', rows, formats={'error': '.3f'}) is None
     out = capsys.readouterr().out.splitlines()
     assert [line.split() for line in out] == [['fit', 'error', 'steps', 'note'],
                                               ['model', '0.123', '7', 'ok'],

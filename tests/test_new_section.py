@@ -9,6 +9,8 @@ comparison, fails a claim it breaks, has its spread measured and tabled,
 takes its place in the course, and appears on the website.
 """
 
+import textwrap
+
 import nbformat
 import pytest
 
@@ -26,7 +28,7 @@ import numpy as np
 x = np.linspace(0, 1, 50)
 y = 2 * x + 0.1 * np.random.default_rng(0).normal(size=50)
 slope = float((x * y).sum() / (x * x).sum())
-fit = d2l.report('fit', {'model': {'error': abs(slope - 2)}, 'guess': {'error': 1.0}})
+d2l.report('fit', {'model': {'error': abs(slope - 2)}, 'guess': {'error': 1.0}})
 ```
 
 ## Exercises
@@ -107,11 +109,20 @@ def test_a_section_without_a_contract_is_named(course):
     ('order = 1\n[bench]\nbook = {pytorch = [1, 2, 3]}\n', 'book needs `baseline`'),
     ('order = 1\n[switch]\ndata = "sprites"\n', r'\[switch\] needs `data`'),
     ('order = [\n', 'is not valid TOML'),
+    ('order = 1\nteaches = 3\n', '`teaches` is one line of text'),
 ])
 def test_a_broken_contract_says_what_is_wrong(course, text, message):
     (nbsource.SOURCES / 'demo.toml').write_text(text)
     with pytest.raises(contract.ContractError, match=message):
         contract.load('demo')
+
+
+def test_the_contract_contributing_shows_is_one(course):
+    text = (nbsource.ROOT / 'CONTRIBUTING.md').read_text()
+    example = text.split('## 3. The contract')[1].split('\n\n')[2]
+    (nbsource.SOURCES / 'demo.toml').write_text(textwrap.dedent(example))
+    terms = contract.load('demo')
+    assert terms.teaches and len(terms.claims) == 1
 
 
 def test_a_claim_on_a_measure_nobody_reported_says_which(course):

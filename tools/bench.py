@@ -160,7 +160,7 @@ def main(argv=None):
             print(f'  ran {track} {args.repeat}x' + (' and its baseline' if baseline else ''),
                   file=sys.stderr)
         path = save(section, data)
-        print(f'\n{table(section, data)}\n\n(written to {path.relative_to(nbsource.ROOT)})')
+        print(f'\n{table(section, data)}\n\n(written to {nbsource.shown(path)})')
     return 0
 
 

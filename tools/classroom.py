@@ -37,7 +37,7 @@ from nbconvert.preprocessors import (
     TagRemovePreprocessor,
 )
 
-from tools import nbsource
+from tools import contract, nbsource
 
 ROOT = nbsource.ROOT
 STUDENT = ROOT / 'student'
@@ -139,6 +139,19 @@ def times_table():
     for section, tracks in run_times().items():
         cells = [f'{lesson} s + {solutions} s' for lesson, solutions in tracks.values()]
         rows.append(f'| `{section}` | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(rows)
+
+
+def sections_table():
+    """The README's table of sections: what each teaches (its contract's
+    `teaches`) and how long its lesson runs in each track."""
+    head = ('| section | what it teaches | lesson runs in ('
+            + ' / '.join(nbsource.LABELS.values()) + ') |')
+    rows = [head, '|---|---|---|']
+    for section, tracks in run_times().items():
+        teaches = contract.load(section).teaches
+        times = ' / '.join(f'{lesson} s' for lesson, _ in tracks.values())
+        rows.append(f'| `{section}` | {teaches} | {times} |')
     return '\n'.join(rows)
 
 

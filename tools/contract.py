@@ -4,6 +4,7 @@ Beside each section's source sections/<name>.md lies its contract, which
 the tools read and which names everything they need to know of the section:
 
     order = 2                        # its place in the course
+    teaches = "fitting a line"       # optional: one line for the README's table
     [budget]                         # optional: seconds of one track's lesson
     most = 90                        #   on the reference machine (make bench)
     aim = 60
@@ -71,9 +72,10 @@ class Contract:
     budget: dict = field(default_factory=dict)   # {'most': s, 'aim': s} or {}
     bench: dict = field(default_factory=dict)    # {'quality', 'baseline', 'book'}
     switch: dict = field(default_factory=dict)   # {'data', 'edits', 'holds'} or {}
+    teaches: str = ''                            # what the section teaches, in a line
 
 
-FIELDS = {'order', 'budget', 'bench', 'switch', 'claim'}
+FIELDS = {'order', 'teaches', 'budget', 'bench', 'switch', 'claim'}
 CLAIM_FIELDS = {'says', 'holds', 'fails_when'}
 
 
@@ -98,6 +100,8 @@ def load(section, folder=None):
                             f'{sorted(FIELDS)}')
     if not isinstance(data.get('order'), int):
         raise ContractError(f'{where}: `order = <number>` (its place in the course) is missing')
+    if not isinstance(data.get('teaches', ''), str):
+        raise ContractError(f'{where}: `teaches` is one line of text (in quotes)')
     claims = []
     for i, claim in enumerate(data.get('claim', []), 1):
         missing = {'says', 'holds', 'fails_when'} - set(claim)
@@ -130,7 +134,8 @@ def load(section, folder=None):
                        and all(isinstance(h, str) for h in switch['holds'])):
         raise ContractError(f'{where}: [switch] needs `data` (a data hub name), `edits` '
                             f'(pairs of [old, new] text) and `holds` (expressions), and no more')
-    return Contract(section, data['order'], claims, budget, bench, switch)
+    return Contract(section, data['order'], claims, budget, bench, switch,
+                    data.get('teaches', ''))
 
 
 def sections(folder=None):

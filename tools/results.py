@@ -5,6 +5,7 @@
     python -m tools.results claims              every claim, with its measured range
     python -m tools.results bench SECTION       speed and run times (make bench)
     python -m tools.results times               each notebook's stamped run time
+    python -m tools.results sections            the sections, what each teaches, run times
     python -m tools.results --write             renew every generated table in the docs
 
 The data: the measures each lesson reports (`d2l.report`, read from the
@@ -171,9 +172,11 @@ def render(command):
         return claims_table()
     if name == 'times' and not args:
         return classroom.times_table()
+    if name == 'sections' and not args:
+        return classroom.sections_table()
     if name in COMMANDS and len(args) == 1 and args[0] in nbsource.sections():
         return COMMANDS[name](args[0])
-    raise SystemExit(f'unknown results command {command!r}: use claims, times, or one of '
+    raise SystemExit(f'unknown results command {command!r}: use claims, times, sections, or one of '
                      f'{sorted(COMMANDS)} and a section of {nbsource.sections()}')
 
 
@@ -188,7 +191,8 @@ def renew(text):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('command', nargs='*', help='claims | committed S | variation S | bench S')
+    ap.add_argument('command', nargs='*',
+                    help='claims | times | sections | committed S | variation S | bench S')
     ap.add_argument('--write', action='store_true', help='renew the tables in the docs')
     args = ap.parse_args(argv)
     if args.write:
@@ -196,7 +200,7 @@ def main(argv=None):
             text = page.read_text()
             if renew(text) != text:
                 page.write_text(renew(text))
-                print(f'renewed {page.relative_to(nbsource.ROOT)}')
+                print(f'renewed {nbsource.shown(page)}')
         return 0
     if not args.command:
         ap.error('name a command, or --write')

@@ -86,7 +86,7 @@ def main(argv=None):
             for (_, track, seed, numerics), (measures, problems) in zip(jobs, results)]
     path = save(args.section, runs)
     failed = [r for r in runs if r['problems']]
-    print(f'{len(runs)} runs written to {path.relative_to(nbsource.ROOT)}; '
+    print(f'{len(runs)} runs written to {nbsource.shown(path)}; '
           f'{len(failed)} broke a claim')
     for run in failed:
         print(f"  {run['track']} seed {run['seed']} {run['numerics']}: "
