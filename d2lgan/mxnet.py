@@ -148,4 +148,11 @@ def update_G(Z, net_D, net_G, loss, trainer_G):
     loss_G.backward()
     trainer_G.step(1)
     return float(loss_G.sum())
+
+
+# From notebooks/mxnet/gan-practice.ipynb
+def average_weights(net_avg, net, decay):
+    """Move every weight of net_avg towards net's: decay * avg + (1 - decay) * w."""
+    for avg, w in zip(net_avg.collect_params().values(), net.collect_params().values()):
+        avg.data()[:] = decay * avg.data() + (1 - decay) * w.data()
 # ---- End of saved code ----

@@ -139,4 +139,12 @@ def update_G(Z, net_D, net_G, loss, optimizer_G):
     grads = tape.gradient(loss_G, net_G.trainable_variables)
     optimizer_G.apply_gradients(zip(grads, net_G.trainable_variables))
     return loss_G
+
+
+# From notebooks/tensorflow/gan-practice.ipynb
+@tf.function  # one graph: run op by op, it would take half as long as a training step
+def average_weights(net_avg, net, decay):
+    """Move every weight of net_avg towards net's: decay * avg + (1 - decay) * w."""
+    for avg, w in zip(net_avg.weights, net.weights):
+        avg.assign(decay * avg + (1 - decay) * w)
 # ---- End of saved code ----

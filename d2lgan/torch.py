@@ -101,4 +101,15 @@ def update_G(Z, net_D, net_G, loss, trainer_G):
     loss_G.backward()
     trainer_G.step()
     return loss_G.item()
+
+
+# From notebooks/pytorch/gan-practice.ipynb
+def average_weights(net_avg, net, decay):
+    """Move every weight of net_avg towards net's: decay * avg + (1 - decay) * w."""
+    with torch.no_grad():
+        for avg, w in zip(net_avg.state_dict().values(), net.state_dict().values()):
+            if avg.is_floating_point():
+                avg.mul_(decay).add_(w, alpha=1 - decay)
+            else:  # a count (batch norm's number of batches seen) is copied
+                avg.copy_(w)
 # ---- End of saved code ----
