@@ -201,8 +201,9 @@ def main(argv=None):
     if args.write:
         for page in PAGES:
             text = page.read_text()
-            if renew(text) != text:
-                page.write_text(renew(text))
+            renewed = renew(text)
+            if renewed != text:
+                page.write_text(renewed)
                 print(f'renewed {nbsource.shown(page)}')
         return 0
     if not args.command:
