@@ -131,7 +131,8 @@ class DiscriminatorLoss(nn.HybridBlock):
 def update_D(X, Z, discriminator_loss, net_G, trainer_D):
     """Update the discriminator inside discriminator_loss (a
     DiscriminatorLoss) on real examples X and noise Z."""
-    fake_X = net_G(Z)  # computed outside autograd: no gradient reaches G
+    with autograd.train_mode():  # G in training mode, as in the generator's step
+        fake_X = net_G(Z)  # but not recorded: no gradient reaches G
     with autograd.record():
         loss_D = discriminator_loss(X, fake_X)
     loss_D.backward()  # the gradient of the sum over the minibatch
