@@ -54,7 +54,7 @@ lab: setup
 
 test: setup lint browser
 	$(BIN)/python -m tools.nbsource check
-	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --maxschedchunk 1 --durations=10 \
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --maxschedchunk 1 --durations=30 \
 		--ignore=tests/platforms tests
 
 lint: setup
