@@ -130,9 +130,9 @@ def dcgan_shapes():
          ('image', 1, 32)]
     d = [('image', 1, 32), ('block 1', 16, 16), ('block 2', 32, 8), ('block 3', 64, 4),
          ('logit', 1, 1)]
-    for name, layers, y, color, step in [
-            ('generator: transposed convolutions', g, 3.2, '#c6dbef', 'grows'),
-            ('discriminator: strided convolutions', d, 0.55, '#fdd0a2', 'shrinks')]:
+    for name, layers, y, color in [
+            ('generator: transposed convolutions', g, 3.2, '#c6dbef'),
+            ('discriminator: strided convolutions', d, 0.55, '#fdd0a2')]:
         ax.text(-0.1, y + 1.75, name, fontsize=11, weight='bold', va='bottom')
         x = 0.1
         for k, (label, ch, px) in enumerate(layers):
@@ -160,10 +160,10 @@ def vae():
     box(ax, (1.9, 1.1), 1.5, 0.9, 'encoder', '#c6dbef')
     box(ax, (4.0, 2.0), 1.7, 0.8, 'mean $\\boldsymbol{\\mu}$', '#ffffff')
     box(ax, (4.0, 0.3), 1.7, 0.8, 'log variance\n$\\log \\boldsymbol{\\sigma}^2$', '#ffffff')
-    box(ax, (6.3, 2.2), 1.6, 0.8, 'noise $\\boldsymbol{\\epsilon}$\n$\\sim \\mathcal{N}(0, \\mathbf{I})$',
-        '#eeeeee')
-    box(ax, (6.3, 0.9), 1.6, 0.9, 'code $\\mathbf{z} =$\n$\\boldsymbol{\\mu} + \\boldsymbol{\\sigma}'
-        ' \\odot \\boldsymbol{\\epsilon}$', '#fdd0a2')
+    box(ax, (6.3, 2.2), 1.6, 0.8,
+        'noise $\\boldsymbol{\\epsilon}$\n$\\sim \\mathcal{N}(0, \\mathbf{I})$', '#eeeeee')
+    box(ax, (6.3, 0.9), 1.6, 0.9, 'code $\\mathbf{z} =$\n'
+        '$\\boldsymbol{\\mu} + \\boldsymbol{\\sigma} \\odot \\boldsymbol{\\epsilon}$', '#fdd0a2')
     box(ax, (8.5, 0.9), 1.3, 0.9, 'decoder', '#c6dbef')
     box(ax, (10.2, 0.9), 0.9, 0.9, "$\\mathbf{x}'$", '#eeeeee')
     arrow(ax, (1.3, 1.55), (1.9, 1.55))
@@ -174,8 +174,9 @@ def vae():
     arrow(ax, (7.1, 2.2), (7.1, 1.8))
     arrow(ax, (7.9, 1.35), (8.5, 1.35))
     arrow(ax, (9.8, 1.35), (10.2, 1.35))
-    ax.text(4.85, 0.0, 'the KL term pulls $\\boldsymbol{\\mu}$ towards 0 and $\\boldsymbol{\\sigma}$ towards 1',
-            ha='center', va='bottom', fontsize=9, color='#555555')
+    ax.text(4.85, 0.0, 'the KL term pulls $\\boldsymbol{\\mu}$ towards 0 and '
+            '$\\boldsymbol{\\sigma}$ towards 1', ha='center', va='bottom', fontsize=9,
+            color='#555555')
     fig.tight_layout(pad=0.1)
     return fig
 
