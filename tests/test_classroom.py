@@ -93,7 +93,10 @@ def test_student_copies_hold_the_lesson_and_exercises_without_solutions(
     assert answers, 'the instructor copy has solutions'
     assert not any(nbsource.is_solution(c) for c in copy.cells)
     assert not any(c.source in answers for c in copy.cells), 'solution text left over'
-    assert not any('nbgrader' in c.metadata or 'jupyter' in c.metadata for c in copy.cells)
+    assert not any('nbgrader' in c.metadata for c in copy.cells)
+    # Folded: the section's note only, as in the instructor copy.
+    assert [c.metadata for c in copy.cells if c.metadata] == [
+        c.metadata for c in teacher.cells if nbsource.CLOSED_NOTE_TAG in c.metadata.get('tags', [])]
     # The lesson and the exercises, cell for cell as in the instructor copy.
     kept = [(c.cell_type, c.source) for c in teacher.cells if not nbsource.is_solution(c)]
     assert [(c.cell_type, c.source) for c in copy.cells] == kept

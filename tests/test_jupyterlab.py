@@ -158,18 +158,23 @@ def test_the_gan_diagram_renders_in_jupyterlab(lab, browser):
 
 def test_solutions_are_folded_in_jupyterlab(lab, browser):
     """Each solution's note shows; its cells are folded to one line, a label
-    that gives nothing away, and a click on that line opens the cell."""
+    that gives nothing away, and a click on that line opens the cell. The
+    section's closed note is folded the same way, to its label."""
     from tools import nbsource
     nb = nbformat.read(ROOT / 'notebooks' / 'pytorch' / 'gan.ipynb', as_version=4)
-    folded = [c for c in nb.cells if nbsource.is_solution(c)
-              and nbsource.NOTE_TAG not in c.metadata['tags']]
+    folded = [c for c in nb.cells if c.metadata.get('jupyter', {}).get('source_hidden')]
+    assert [c.source.split('\n', 1)[0] for c in folded
+            if nbsource.CLOSED_NOTE_TAG in c.metadata['tags']] == [
+        nbsource.NOTE_LABEL.format(title=c.note)
+        for c in nbsource.parse(nbsource.SOURCES / 'gan.md') if c.note]
     page = browser.new_page(viewport={'width': 1400, 'height': 900})
     try:
         page.goto(lab.url(f'lab/tree/pytorch/gan.ipynb?token={lab.token}'))
         page.locator('.jp-Notebook .jp-Cell').first.wait_for(timeout=90_000)
         notes = page.locator('.jp-RenderedMarkdown', has_text='A worked answer is folded away')
         placeholders = page.locator('.jp-Cell .jp-InputPlaceholder')
-        exercises = len({c.metadata['nbgrader']['grade_id'].rsplit('-', 1)[0] for c in folded})
+        exercises = len({c.metadata['nbgrader']['grade_id'].rsplit('-', 1)[0] for c in folded
+                         if nbsource.is_solution(c)})
         for _ in range(120):  # cells far down are drawn once scrolled to (slowly, when busy)
             page.evaluate('document.querySelector(".jp-WindowedPanel-outer").scrollTop = 1e9')
             page.wait_for_timeout(500)

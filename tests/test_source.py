@@ -72,3 +72,33 @@ def test_a_source_becomes_prose_and_code_cells_of_every_track(tmp_path):
 def test_a_code_cell_that_is_not_three_tracks_is_named(tmp_path, text, message):
     with pytest.raises(nbsource.SourceError, match=re.escape(message)):
         nbsource.parse(write(tmp_path, text))
+
+
+NOTE = ':::{note} How we measured\nOn two cores.\n\nTwice.\n:::\n'
+
+
+def test_the_note_is_one_folded_cell_with_its_label(tmp_path):
+    cells = nbsource.parse(write(tmp_path, '# Demo\n\nWhy.\n\n' + NOTE + '\nHow.\n'))
+    assert [(c[0], c.note) for c in cells] == [
+        ('markdown', None), ('markdown', 'How we measured'), ('markdown', None)]
+    kind, source, _, meta = nbsource.cell_contents(cells, 'mxnet', 'demo')[1]
+    assert source == (nbsource.NOTE_LABEL.format(title='How we measured')
+                      + '\nOn two cores.\n\nTwice.')
+    assert meta == {'jupyter': {'source_hidden': True}, 'tags': [nbsource.CLOSED_NOTE_TAG]}
+
+
+@pytest.mark.parametrize('text, message', [
+    ('# Demo\n\n:::{note}\nText.\n:::\n', 'demo.md:3: the note has no title'),
+    ('# Demo\n\n:::{note} Why\nText.\n', 'demo.md:3: the note is never closed'),
+    ('# Demo\n\n:::{note} Why\n\n:::\n', 'demo.md:3: the note is empty'),
+    ('# Demo\n\n' + NOTE + NOTE, 'demo.md:8: a second note'),
+    ('# Demo\n\n:::{note} Why\n```python\nx = 1\n```\n:::\n',
+     'demo.md:4: a note holds prose only (it started on line 3)'),
+    ('# Demo\n\n:::{note} Why\n## A heading\n:::\n', 'demo.md:4: a note holds prose only'),
+    ('# Demo\n\n:::{note} Why\n![a figure](../img/gan.png)\n:::\n',
+     'demo.md:4: a note holds prose only'),
+    (EXERCISES + '1. Why?\n\n:::{solution}\n' + NOTE, 'a note inside the solution'),
+])
+def test_a_misplaced_note_is_named(tmp_path, text, message):
+    with pytest.raises(nbsource.SourceError, match=re.escape(message)):
+        nbsource.parse(write(tmp_path, text))

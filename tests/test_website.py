@@ -214,6 +214,17 @@ def test_solutions_are_closed_dropdowns_under_their_exercises(visit, section):
 
 
 @pytest.mark.parametrize('section', nbsource.sections())
+def test_the_note_is_a_closed_dropdown(visit, section):
+    """The section's note (nbsource: `:::{note} Title`), closed, titled."""
+    notes = [c.note for c in nbsource.parse(nbsource.SOURCES / f'{section}.md') if c.note]
+    page = visit.open(f'{section}.html')
+    found = page.eval_on_selector_all('details.d2lgan-note', """ds => ds.map(d => [
+        d.querySelector("summary").textContent.trim(), d.open, d.textContent.length])""")
+    assert [f[:2] for f in found] == [[f'Note: {title}', False] for title in notes]
+    assert all(length > 200 for *_, length in found)
+
+
+@pytest.mark.parametrize('section', nbsource.sections())
 def test_figures_load(visit, section):
     page = visit.open(f'{section}.html')
     page.get_by_role('button', name='Side by side').click()  # every framework's figures shown

@@ -58,8 +58,9 @@ def preprocessed(nb, drop_tag, keep_cell_metadata=()):
 
 
 def student_copy(nb):
-    """A copy of an instructor's notebook without solutions and outputs."""
-    return preprocessed(nb, nbsource.SOLUTION_TAG)
+    """A copy of an instructor's notebook without solutions and outputs; the
+    section's note stays folded (its `jupyter` metadata and tag are kept)."""
+    return preprocessed(nb, nbsource.SOLUTION_TAG, keep_cell_metadata={'jupyter', 'tags'})
 
 
 def nbgrader_source(nb):

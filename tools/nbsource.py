@@ -14,6 +14,13 @@ the source between a line ``:::{solution}`` and a line ``:::``. In the
 notebooks a solution's cells are folded away behind a visible note and
 marked for student copies and nbgrader (see SOLUTION_TAG).
 
+What a curious reader may want but a learner can skip (how the frameworks
+were made fast, how runs vary between machines, how a figure was measured)
+goes into the section's one note: prose between a line ``:::{note} Title``
+and a line ``:::``. It becomes one folded Markdown cell in the notebooks
+(its first line names it, see NOTE_LABEL) and a closed dropdown on the
+website.
+
 Commands (run them in the course environment, e.g. through the Makefile):
 
     python -m tools.nbsource build [SECTION ...]    write the notebooks, unexecuted (where
@@ -56,6 +63,8 @@ EXERCISES = '## Exercises'
 EXERCISE_ITEM = re.compile(r'^(\d+)\. ')
 SOLUTION_BEGIN = ':::{solution}'
 SOLUTION_END = ':::'
+# The section's one closed note, with its title: `:::{note} How we measured`.
+NOTE_BEGIN = re.compile(r'^:::\{note\}(.*)$')
 
 
 class SourceError(ValueError):
@@ -64,12 +73,14 @@ class SourceError(ValueError):
 
 class Cell(tuple):
     """One cell of a source: kind ('markdown' or 'code'), body (the text, or
-    {track: code}) and, for a cell of a worked solution, the number of the
-    exercise it answers (else None). Unpacks as (kind, body)."""
+    {track: code}), for a cell of a worked solution the number of the
+    exercise it answers (else None) and for the section's note its title
+    (else None). Unpacks as (kind, body)."""
 
-    def __new__(cls, kind, body, solution=None):
+    def __new__(cls, kind, body, solution=None, note=None):
         cell = super().__new__(cls, (kind, body))
         cell.solution = solution
+        cell.note = note
         return cell
 
 
@@ -99,6 +110,8 @@ class _Reader:
         self.group = None         # the code cell being filled: its start line and {track: code}
         self.solution = None      # (exercise number, line where its solution starts)
         self.exercise = None      # the last exercise seen under "## Exercises"
+        self.note = None          # (title, line where the note being read starts)
+        self.notes = 0            # how many notes the section has
 
     def error(self, line, message):
         return SourceError(f'{self.path}:{line}: {message}')
@@ -106,7 +119,11 @@ class _Reader:
     def read(self):
         while self.i < len(self.lines):
             line = self.lines[self.i]
-            if line.rstrip() == SOLUTION_BEGIN:
+            if self.note:
+                self.note_line(line)
+            elif NOTE_BEGIN.match(line.rstrip()):
+                self.note_begins(NOTE_BEGIN.match(line.rstrip()).group(1).strip())
+            elif line.rstrip() == SOLUTION_BEGIN:
                 self.solution_begins()
             elif line.rstrip() == SOLUTION_END and self.solution:
                 self.solution_ends()
@@ -123,6 +140,9 @@ class _Reader:
                 else:
                     self.prose_line(line)
         self.close_code_cell()
+        if self.note:
+            raise self.error(self.note[1], f'the note is never closed; end it with a line '
+                                           f'{SOLUTION_END}')
         if self.solution:
             raise self.error(self.solution[1], f'the solution is never closed; end it '
                                                f'with a line {SOLUTION_END}')
@@ -168,6 +188,40 @@ class _Reader:
         if not any(c.solution == self.solution[0] for c in self.cells):
             raise self.error(self.solution[1], 'the solution is empty')
         self.solution = None
+        self.i += 1
+
+    def note_begins(self, title):
+        line = self.i + 1
+        if not title:
+            raise self.error(line, 'the note has no title; write it on the same line, '
+                                   'as in ":::{note} How we measured"')
+        if self.solution:
+            raise self.error(line, f'a note inside the solution that starts on line '
+                                   f'{self.solution[1]}; a solution says everything itself')
+        if self.notes:
+            raise self.error(line, 'a second note: a section has one, so that a reader '
+                                   'finds everything set aside in one place; merge them')
+        self.close_code_cell()
+        self.flush_prose()
+        self.note, self.notes = (title, line), 1
+        self.i += 1
+
+    def note_line(self, line):
+        """A line of the note: prose, up to the line that ends it."""
+        if line.rstrip() == SOLUTION_END:
+            text = '\n'.join(self.prose).strip('\n')
+            if not text:
+                raise self.error(self.note[1], 'the note is empty')
+            self.cells.append(Cell('markdown', text, note=self.note[0]))
+            self.prose.clear()
+            self.note = None
+        elif (FENCE.match(line) or line.startswith('#') or line.startswith(':::')
+              or IMAGE_LINK.search(line)):
+            raise self.error(self.i + 1, f'a note holds prose only (it started on line '
+                                         f'{self.note[1]}); put code, headings, '
+                                         f'figures and solutions in the lesson')
+        else:
+            self.prose.append(line)
         self.i += 1
 
     def count_exercise(self, line):
@@ -277,6 +331,15 @@ NOTE_TAG = 'solution-note'  # the visible note that opens a solution
 SOLUTION_LABEL = {'markdown': '*(Solution {n})*', 'code': '# Solution {n}'}
 SOLUTION_NOTE = ('**Solution {n}.** A worked answer is folded away below: click the ⋯ '
                  '(or the bar at the left of a cell) to open it.')
+# How the section's note shows: one folded Markdown cell, tagged, whose first
+# line (all JupyterLab shows of it while folded) is this label.
+CLOSED_NOTE_TAG = 'closed-note'
+NOTE_LABEL = '*(Note: {title}. Click to open.)*'
+
+
+def note_metadata():
+    """The metadata of the section's note: folded, and tagged CLOSED_NOTE_TAG."""
+    return {'jupyter': {'source_hidden': True}, 'tags': [CLOSED_NOTE_TAG]}
 
 
 def solution_metadata(section, exercise, k, kind):
@@ -296,7 +359,8 @@ def solution_metadata(section, exercise, k, kind):
 def cell_contents(cells, track, section='section'):
     """(cell_type, source, attachments, metadata) of each cell of one track:
     Markdown with its images embedded (see embed_images), code with None.
-    Each worked solution is preceded by a visible note (SOLUTION_NOTE)."""
+    Each worked solution is preceded by a visible note (SOLUTION_NOTE); the
+    section's note starts with its label (NOTE_LABEL)."""
     out, count = [], {}
     for cell in cells:
         kind, body = cell
@@ -306,6 +370,8 @@ def cell_contents(cells, track, section='section'):
             out.append(('markdown', SOLUTION_NOTE.format(n=n), {},
                         {'tags': [SOLUTION_TAG, NOTE_TAG]}))
         meta, label = {}, ''
+        if cell.note:
+            meta, label = note_metadata(), NOTE_LABEL.format(title=cell.note) + '\n'
         if n is not None:
             count[n] += 1
             meta = solution_metadata(section, n, count[n], kind)

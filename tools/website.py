@@ -166,12 +166,24 @@ def unlabeled(cell):
     return copy
 
 
-def dropdown(title, parts):
-    """A closed sphinx-design dropdown holding `parts` (one worked solution)."""
+def dropdown(title, parts, kind='solution', icon='light-bulb'):
+    """A closed sphinx-design dropdown holding `parts` (a worked solution, or
+    the section's note with kind='note')."""
     inner = '\n'.join(parts)
     f = fence(inner, ':', 4)
-    return (f'{f}{{dropdown}} {title}\n:class-container: d2lgan-solution\n:icon: light-bulb\n\n'
+    return (f'{f}{{dropdown}} {title}\n:class-container: d2lgan-{kind}\n:icon: {icon}\n\n'
             f'{inner}\n{f}\n')
+
+
+NOTE_TITLE = re.compile(re.escape(nbsource.NOTE_LABEL).replace(re.escape('{title}'), '(.+)'))
+
+
+def note_dropdown(cell):
+    """The section's note (nbsource.NOTE_LABEL, then its prose) as a closed
+    dropdown titled with the note's title."""
+    label, _, text = cell.source.partition('\n')
+    found = NOTE_TITLE.fullmatch(label)
+    return dropdown(f'Note: {found.group(1) if found else label}', [text], 'note', 'info')
 
 
 def section_page(section, staging, folder=None):
@@ -201,6 +213,9 @@ def section_page(section, staging, folder=None):
             continue
         else:
             cells = {t: unlabeled(c) for t, c in cells.items()}
+        if nbsource.CLOSED_NOTE_TAG in cell.metadata.get('tags', []):
+            page.parts.append(note_dropdown(cell))
+            continue
         if kind == 'markdown':
             source = cells[DEFAULT_TRACK].source
             if title is None:
