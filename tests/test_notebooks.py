@@ -167,3 +167,40 @@ def test_a_change_of_prose_keeps_the_outputs_and_a_change_of_code_drops_them(
 def test_committed_outputs_show_that_the_model_learned(section, track):
     """The claims of the section's contract, met by the committed run too."""
     assert nbcompare.learning_problems(section, read(section, track)) == []
+
+
+@pytest.mark.parametrize('section', nbsource.sections())
+def test_the_numbers_the_prose_quotes_are_the_committed_outputs(section):
+    """Each `[[quote]]` of the section's contract: the text is in its source,
+    and the measure reads so in the committed notebooks of every track."""
+    source = (nbsource.SOURCES / f'{section}.md').read_text(encoding='utf-8')
+    data = [contract.measures(read(section, track)) for track in nbsource.TRACKS]
+    problems = []
+    for quote in contract.load(section).quotes:
+        if quote.text not in source:
+            problems.append(f'{quote.text!r} ({quote.of}) is not in sections/{section}.md')
+        elif problem := quote.problem([contract.evaluate(quote.of, d) for d in data]):
+            problems.append(problem)
+    assert not problems, '\n'.join(problems)
+
+
+@pytest.mark.parametrize('text, values, wrong', [
+    ('0.11 to 0.13', [0.112, 0.13, 0.125], None),
+    ('0.11 to 0.13', [0.112, 0.14], "the notebooks give '0.11 to 0.14'"),
+    ('3.2', [3.17, 3.21, 3.24], None),
+    ('3.2', [3.17, 3.26], "the notebooks give '3.2 / 3.3'"),
+])
+def test_a_quote_must_read_as_the_measures_do(text, values, wrong):
+    found = contract.Quote(text, 'fit.error', '.2f' if ' to ' in text else '.1f').problem(values)
+    assert found == wrong or wrong in found
+
+
+@pytest.mark.parametrize('toml, message', [
+    ('[[quote]]\ntext = "3.2"\n', 'a quote has `text` and `of`'),
+    ('[[quote]]\ntext = "3.2"\nof = "fit.error"\nformat = "q"\n', "quote 1 ('3.2')"),
+    ('[[quote]]\ntext = "3.2"\nof = "fit."\n', "quote 1 ('3.2')"),
+])
+def test_a_quote_that_cannot_be_checked_is_named(tmp_path, toml, message):
+    (tmp_path / 'demo.toml').write_text('order = 1\n' + toml)
+    with pytest.raises(contract.ContractError, match=re.escape(message)):
+        contract.load('demo', tmp_path)

@@ -20,6 +20,10 @@ the tools read and which names everything they need to know of the section:
     says = "the model fits better than chance"
     holds = "fit.model.error < 0.5 * fit.chance.error"
     fails_when = {"fit.model.error" = "fit.chance.error"}
+    [[quote]]                        # a number the prose quotes from the outputs
+    text = "0.11 to 0.13"            #   as the source writes it
+    of = "fit.model.error"           #   the measure, in every track's notebook
+    format = ".2f"                   #   optional (".2f"); one value, or "lo to hi"
 
 The notebooks hand their measures over as data: `d2l.report(name, rows)`
 prints a table for the reader and attaches the same numbers to the output
@@ -35,6 +39,11 @@ besides the measures.
 an expression over the measures as reported) make this claim, and no other,
 fail. The test suite applies it to every committed notebook, so every claim
 is shown to be able to fail alone.
+
+A `[[quote]]` ties a number in the prose to the committed outputs: the
+measure `of`, formatted, in every track's notebook, must read `text` (the
+same in every track), or its lowest and highest values across the tracks
+must, as "lo to hi"; and the source must contain `text`.
 
 A `[switch]` is run by the test suite end to end in every track, the lesson
 with `edits` applied (each old text must be there), on a stand-in for the
@@ -65,6 +74,24 @@ class Claim:
 
 
 @dataclass
+class Quote:
+    text: str
+    of: str
+    format: str = '.2f'
+
+    def problem(self, values):
+        """Why the measure's values in the tracks do not read `text`, or None."""
+        shown = sorted({format(v, self.format) for v in values}, key=float)
+        if ' to ' in self.text:
+            low, high = (format(f(values), self.format) for f in (min, max))
+            read = f'{low} to {high}'
+        else:
+            read = ' / '.join(shown)
+        return None if read == self.text else (
+            f'the prose says {self.text!r} of {self.of}, the notebooks give {read!r}')
+
+
+@dataclass
 class Contract:
     section: str
     order: int
@@ -73,9 +100,10 @@ class Contract:
     bench: dict = field(default_factory=dict)    # {'quality', 'baseline', 'book'}
     switch: dict = field(default_factory=dict)   # {'data', 'edits', 'holds'} or {}
     teaches: str = ''                            # what the section teaches, in a line
+    quotes: list = field(default_factory=list)   # Quote: numbers the prose quotes
 
 
-FIELDS = {'order', 'teaches', 'budget', 'bench', 'switch', 'claim'}
+FIELDS = {'order', 'teaches', 'budget', 'bench', 'switch', 'claim', 'quote'}
 CLAIM_FIELDS = {'says', 'holds', 'fails_when'}
 
 
@@ -134,8 +162,20 @@ def load(section, folder=None):
                        and all(isinstance(h, str) for h in switch['holds'])):
         raise ContractError(f'{where}: [switch] needs `data` (a data hub name), `edits` '
                             f'(pairs of [old, new] text) and `holds` (expressions), and no more')
+    quotes = []
+    for i, quote in enumerate(data.get('quote', []), 1):
+        if not ({'text', 'of'} <= set(quote) <= {'text', 'of', 'format'}
+                and all(isinstance(v, str) for v in quote.values())):
+            raise ContractError(f'{where}, quote {i}: a quote has `text` and `of` (and may '
+                                f'have `format`), each in quotes; it has {sorted(quote)}')
+        try:
+            compile(quote['of'], str(where), 'eval')
+            format(1.0, quote.get('format', '.2f'))
+        except (SyntaxError, ValueError) as e:
+            raise ContractError(f'{where}, quote {i} ({quote["text"]!r}): {e}') from e
+        quotes.append(Quote(**quote))
     return Contract(section, data['order'], claims, budget, bench, switch,
-                    data.get('teaches', ''))
+                    data.get('teaches', ''), quotes)
 
 
 def sections(folder=None):
