@@ -22,7 +22,14 @@ suite into its 20 minutes.
 
 All checks of one execution are one test (pytest-xdist spreads the tests
 over the cores; a test names every check that failed).
+
+A few foreign runs are made by `make platforms` instead (ON_OTHER_PYTHONS):
+there the course runs on Python 3.12 and on a fresh Debian 13 anyway, and
+running those notebooks with the foreign numerics proves both things at
+once, another CPU's code paths and another Python's wheels, where doing
+them here as well would take `make test` past its 20 minutes.
 """
+import os
 
 import nbformat
 import pytest
@@ -32,6 +39,21 @@ from tools import nbcompare, nbsource, runner
 MODES = {'native': {}, 'foreign': nbcompare.FOREIGN_NUMERICS}
 RUNS = [pytest.param(s, t, m, id=f'{s}-{t}-{m}')
         for s in nbsource.sections() for t in nbsource.TRACKS for m in MODES]
+# The foreign runs that tests/platforms makes on another Python: the first
+# section in every track, the second in MXNet and PyTorch. The variable is
+# set there, where these runs are made.
+FIRST, SECOND = nbsource.sections()[:2]
+ON_OTHER_PYTHONS = {(FIRST, track) for track in nbsource.TRACKS} | {
+    (SECOND, 'mxnet'), (SECOND, 'pytorch')}
+OTHER_PYTHON = 'D2LGAN_OTHER_PYTHON'
+
+
+def other_python_run(section, track, mode='foreign'):
+    """The id under which tests/platforms makes one of ON_OTHER_PYTHONS: its
+    foreign run where this CPU can simulate another one, else its native run."""
+    if not nbcompare.simulates_another_cpu():
+        mode = 'native'
+    return f'{section}-{track}-{mode}'
 
 
 def check_runs(section, mode, fresh, committed):
@@ -52,6 +74,10 @@ def test_fresh_run(section, track, mode):
     if mode == 'foreign' and not nbcompare.simulates_another_cpu():
         pytest.skip('this CPU has no AVX-512, so FOREIGN_NUMERICS (AVX2 code paths) are its '
                     'own and a foreign run would repeat the native one')
+    if (mode == 'foreign' and (section, track) in ON_OTHER_PYTHONS
+            and not os.environ.get(OTHER_PYTHON)):
+        pytest.skip('make platforms makes this foreign run, on Python 3.12 or a fresh '
+                    'Debian 13 (tests/platforms)')
     path = nbsource.notebook_path(section, track)
     fresh, = runner.run(path, env=MODES[mode])
     failed = check_runs(section, mode, fresh, nbformat.read(path, as_version=4))
