@@ -48,11 +48,10 @@ ON_OTHER_PYTHONS = {(FIRST, track) for track in nbsource.TRACKS} | {
 OTHER_PYTHON = 'D2LGAN_OTHER_PYTHON'
 
 
-def other_python_run(section, track, mode='foreign'):
+def other_python_run(section, track):
     """The id under which tests/platforms makes one of ON_OTHER_PYTHONS: its
     foreign run where this CPU can simulate another one, else its native run."""
-    if not nbcompare.simulates_another_cpu():
-        mode = 'native'
+    mode = 'foreign' if nbcompare.simulates_another_cpu() else 'native'
     return f'{section}-{track}-{mode}'
 
 

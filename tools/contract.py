@@ -81,12 +81,11 @@ class Quote:
 
     def problem(self, values):
         """Why the measure's values in the tracks do not read `text`, or None."""
-        shown = sorted({format(v, self.format) for v in values}, key=float)
         if ' to ' in self.text:
             low, high = (format(f(values), self.format) for f in (min, max))
             read = f'{low} to {high}'
         else:
-            read = ' / '.join(shown)
+            read = ' / '.join(sorted({format(v, self.format) for v in values}, key=float))
         return None if read == self.text else (
             f'the prose says {self.text!r} of {self.of}, the notebooks give {read!r}')
 

@@ -111,7 +111,6 @@ class _Reader:
         self.solution = None      # (exercise number, line where its solution starts)
         self.exercise = None      # the last exercise seen under "## Exercises"
         self.note = None          # (title, line where the note being read starts)
-        self.notes = 0            # how many notes the section has
 
     def error(self, line, message):
         return SourceError(f'{self.path}:{line}: {message}')
@@ -121,8 +120,8 @@ class _Reader:
             line = self.lines[self.i]
             if self.note:
                 self.note_line(line)
-            elif NOTE_BEGIN.match(line.rstrip()):
-                self.note_begins(NOTE_BEGIN.match(line.rstrip()).group(1).strip())
+            elif note := NOTE_BEGIN.match(line.rstrip()):
+                self.note_begins(note.group(1).strip())
             elif line.rstrip() == SOLUTION_BEGIN:
                 self.solution_begins()
             elif line.rstrip() == SOLUTION_END and self.solution:
@@ -198,12 +197,12 @@ class _Reader:
         if self.solution:
             raise self.error(line, f'a note inside the solution that starts on line '
                                    f'{self.solution[1]}; a solution says everything itself')
-        if self.notes:
+        if any(c.note for c in self.cells):
             raise self.error(line, 'a second note: a section has one, so that a reader '
                                    'finds everything set aside in one place; merge them')
         self.close_code_cell()
         self.flush_prose()
-        self.note, self.notes = (title, line), 1
+        self.note = (title, line)
         self.i += 1
 
     def note_line(self, line):
