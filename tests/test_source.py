@@ -102,3 +102,33 @@ def test_the_note_is_one_folded_cell_with_its_label(tmp_path):
 def test_a_misplaced_note_is_named(tmp_path, text, message):
     with pytest.raises(nbsource.SourceError, match=re.escape(message)):
         nbsource.parse(write(tmp_path, text))
+
+
+def test_a_cell_break_splits_the_prose_into_two_cells(tmp_path):
+    cells = nbsource.parse(write(tmp_path, '# Demo\n\nOne idea.\n\n+++\n\nThe next.\n'))
+    assert [tuple(c) for c in cells] == [('markdown', '# Demo\n\nOne idea.'),
+                                         ('markdown', 'The next.')]
+
+
+def test_a_long_cell_is_named_at_its_first_line_and_equations_do_not_count(tmp_path):
+    long = ' '.join(['word'] * (nbsource.MAX_CELL_WORDS + 1))
+    with pytest.raises(nbsource.SourceError,
+                       match=re.escape(f'demo.md:7: a Markdown cell of '
+                                       f'{nbsource.MAX_CELL_WORDS + 1} words (at most '
+                                       f'{nbsource.MAX_CELL_WORDS}); split it with a line +++')):
+        nbsource.parse(write(tmp_path, f'# Demo\n\nShort.\n\n+++\n\n{long}\n'))
+    most = ' '.join(['word'] * (nbsource.MAX_CELL_WORDS - 2))  # with the heading's two
+    equation = '$$ ' + ' + '.join('x' * 50) + ' $$'
+    cells = nbsource.parse(write(tmp_path, f'# Demo\n\n{most}\n\n{equation}\n\n# Next\n'))
+    assert len(cells) == 2
+
+
+@pytest.mark.parametrize('text, message', [
+    ('# Demo\n\n+++\n\n+++\n', 'demo.md:5: a cell break (+++) with no prose before it'),
+    ('# Demo\n\n```python\nx = 1\n```\n+++\n', 'demo.md:6: a cell break (+++) with no prose'),
+    ('# Demo\n\n:::{note} Why\nText.\n+++\n:::\n',
+     'demo.md:5: a cell break inside the note that starts on line 3'),
+])
+def test_a_misplaced_cell_break_is_named(tmp_path, text, message):
+    with pytest.raises(nbsource.SourceError, match=re.escape(message)):
+        nbsource.parse(write(tmp_path, text))

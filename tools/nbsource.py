@@ -5,7 +5,8 @@ once, with its code in fenced blocks. A block fenced as ``mxnet``,
 ``pytorch`` or ``tensorflow`` holds that track's code; the three versions of
 one step stand next to each other (only blank lines between them) and become
 one code cell in each notebook. A block fenced as ``python`` is the same code
-in all three tracks. Prose becomes Markdown cells, a new one at each heading.
+in all three tracks. Prose becomes Markdown cells, a new one at each heading
+and at a line ``+++``, of at most MAX_CELL_WORDS words each.
 Any other fence (``text``, ``bash``, ...) stays part of the prose.
 
 A section ends with ``## Exercises``, a numbered list; each item is a cell
@@ -65,6 +66,18 @@ SOLUTION_BEGIN = ':::{solution}'
 SOLUTION_END = ':::'
 # The section's one closed note, with its title: `:::{note} How we measured`.
 NOTE_BEGIN = re.compile(r'^:::\{note\}(.*)$')
+# A line of its own that ends one Markdown cell and starts the next (MyST's
+# cell break), for prose that goes on without a heading or code between.
+CELL_BREAK = '+++'
+# A reader takes prose in short cells, one idea each. The note, folded and
+# opened on demand, is one cell by design and is not held to this.
+MAX_CELL_WORDS = 200
+DISPLAY_MATH = re.compile(r'\$\$.*?\$\$', re.S)
+
+
+def words(text):
+    """How many words a Markdown text has, display equations left out."""
+    return len(DISPLAY_MATH.sub(' ', text).split())
 
 
 class SourceError(ValueError):
@@ -111,6 +124,7 @@ class _Reader:
         self.solution = None      # (exercise number, line where its solution starts)
         self.exercise = None      # the last exercise seen under "## Exercises"
         self.note = None          # (title, line where the note being read starts)
+        self.prose_start = None   # the line where the prose not yet in a cell starts
 
     def error(self, line, message):
         return SourceError(f'{self.path}:{line}: {message}')
@@ -126,6 +140,8 @@ class _Reader:
                 self.solution_begins()
             elif line.rstrip() == SOLUTION_END and self.solution:
                 self.solution_ends()
+            elif line.rstrip() == CELL_BREAK:
+                self.cell_break()
             else:
                 self.count_exercise(line)
                 fence = FENCE.match(line)
@@ -150,11 +166,25 @@ class _Reader:
         return self.cells
 
     def flush_prose(self):
-        """Make the prose read so far a Markdown cell."""
+        """Make the prose read so far a Markdown cell, if it is short enough."""
         text = '\n'.join(self.prose).strip('\n')
         if text:
+            if words(text) > MAX_CELL_WORDS:
+                raise self.error(self.prose_start, f'a Markdown cell of {words(text)} words '
+                                                   f'(at most {MAX_CELL_WORDS}); split it with '
+                                                   f'a line {CELL_BREAK} where the idea '
+                                                   f'changes, or shorten it')
             self.cells.append(Cell('markdown', text, self.solution and self.solution[0]))
         self.prose.clear()
+        self.prose_start = None
+
+    def cell_break(self):
+        """A line +++: the prose so far becomes a cell of its own."""
+        if self.group is not None or not ''.join(self.prose).strip():
+            raise self.error(self.i + 1, f'a cell break ({CELL_BREAK}) with no prose '
+                                         f'before it; it splits one Markdown cell in two')
+        self.flush_prose()
+        self.i += 1
 
     def close_code_cell(self):
         """End the code cell being filled; it must have every track."""
@@ -214,6 +244,9 @@ class _Reader:
             self.cells.append(Cell('markdown', text, note=self.note[0]))
             self.prose.clear()
             self.note = None
+        elif line.rstrip() == CELL_BREAK:
+            raise self.error(self.i + 1, f'a cell break inside the note that starts on line '
+                                         f'{self.note[1]}; a note is one folded cell')
         elif (FENCE.match(line) or line.startswith('#') or line.startswith(':::')
               or IMAGE_LINK.search(line)):
             raise self.error(self.i + 1, f'a note holds prose only (it started on line '
@@ -263,6 +296,7 @@ class _Reader:
 
     def other_fence(self):
         """A fenced block of another language (output, a shell command): prose."""
+        self.prose_start = self.prose_start or self.i + 1
         self.prose.append(self.lines[self.i])
         self.i += 1
         while self.i < len(self.lines) and not self.lines[self.i].startswith('```'):
@@ -284,6 +318,7 @@ class _Reader:
         self.close_code_cell()
         if line.startswith('#'):
             self.flush_prose()
+        self.prose_start = self.prose_start or self.i + 1
         self.prose.append(line)
         self.i += 1
 
