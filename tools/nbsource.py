@@ -169,8 +169,9 @@ class _Reader:
         """Make the prose read so far a Markdown cell, if it is short enough."""
         text = '\n'.join(self.prose).strip('\n')
         if text:
-            if words(text) > MAX_CELL_WORDS:
-                raise self.error(self.prose_start, f'a Markdown cell of {words(text)} words '
+            count = words(text)
+            if count > MAX_CELL_WORDS:
+                raise self.error(self.prose_start, f'a Markdown cell of {count} words '
                                                    f'(at most {MAX_CELL_WORDS}); split it with '
                                                    f'a line {CELL_BREAK} where the idea '
                                                    f'changes, or shorten it')
