@@ -24,7 +24,7 @@ restore_numpy_names()
 os.environ.setdefault('MXNET_STORAGE_FALLBACK_LOG_VERBOSE', '0')
 
 import mxnet as mx  # noqa: E402  (must come after the NumPy fix above)
-from mxnet import autograd, np, npx  # noqa: E402, F401
+from mxnet import autograd, gluon, init, np, npx  # noqa: E402, F401
 from mxnet.gluon import nn  # noqa: E402
 
 from d2lgan import mxnet_onednn  # noqa: E402
@@ -113,6 +113,8 @@ swapaxes = lambda x, *args, **kwargs: x.swapaxes(*args, **kwargs)
 repeat = lambda x, *args, **kwargs: x.repeat(*args, **kwargs)
 
 
+d2l = sys.modules[__name__]  # saved code calls the helpers as d2l.<name>, as in a notebook
+
 # ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----
 # From notebooks/mxnet/gan.ipynb
 class DiscriminatorLoss(nn.HybridBlock):
@@ -156,4 +158,79 @@ def average_weights(net_avg, net, decay):
     """Move every weight of net_avg towards net's: decay * avg + (1 - decay) * w."""
     for avg, w in zip(net_avg.collect_params().values(), net.collect_params().values()):
         avg.data()[:] = decay * avg.data() + (1 - decay) * w.data()
+
+
+# From notebooks/mxnet/vae.ipynb
+def encoder(num_outputs, num_hiddens=256):
+    """Maps flattened 28 x 28 images to num_outputs numbers."""
+    net = nn.HybridSequential()
+    net.add(nn.Dense(num_hiddens, activation='relu'), nn.Dense(num_outputs))
+    return net
+
+def decoder(latent_dim, num_hiddens=256):
+    """Maps codes to logits, one per pixel. (Gluon infers latent_dim.)"""
+    net = nn.HybridSequential()
+    net.add(nn.Dense(num_hiddens, activation='relu'), nn.Dense(28 * 28))
+    return net
+
+
+# From notebooks/mxnet/vae.ipynb
+def init_weights(net):
+    """Initialize as Keras does: Glorot-uniform weights, zero biases."""
+    net.initialize(init.Xavier(), force_reinit=True)  # Glorot uniform; biases 0
+    net.hybridize()
+    return net
+
+
+# From notebooks/mxnet/vae.ipynb
+def reconstruction_loss(logits, X):
+    """Binary cross-entropy summed over each image's pixels."""
+    bce = gluon.loss.SigmoidBCELoss()  # from logits; averages over the pixels
+    return bce(logits, X) * X.shape[1]
+
+
+# From notebooks/mxnet/vae.ipynb
+def vae_step(X, eps, enc, dec, trainer):
+    """One step on the VAE's loss; return its two terms per image."""
+    with autograd.record():
+        mean, log_var = np.split(enc(X), 2, axis=1)
+        Z = mean + np.exp(log_var / 2) * eps  # the reparameterization trick
+        rec = reconstruction_loss(dec(Z), X)
+        kl = -0.5 * (1 + log_var - mean ** 2 - np.exp(log_var)).sum(axis=1)
+        loss = (rec + kl).mean()
+    loss.backward()
+    trainer.step(1)
+    return float(rec.mean()), float(kl.mean())
+
+
+# From notebooks/mxnet/vae.ipynb
+def train_vae(enc, dec, data_iter, latent_dim, num_epochs, lr=1e-3, show=True):
+    """Train a VAE with Adam; show the two loss terms and the decoded images
+    of 21 fixed prior codes after each epoch. Return the training time."""
+    params = [*enc.collect_params().values(), *dec.collect_params().values()]
+    trainer = gluon.Trainer(params, 'adam', {'learning_rate': lr})
+    if show:
+        animator = d2l.Animator(xlabel='epoch', ylabel='loss per digit', yscale='log',
+                                xlim=[1, num_epochs], nrows=2, figsize=(5, 5),
+                                legend=['reconstruction', 'KL'])
+        animator.fig.subplots_adjust(hspace=0.3)
+        Z = np.random.normal(0, 1, size=(21, latent_dim))  # fixed codes to watch
+    timer = d2l.Timer()
+    for epoch in range(1, num_epochs + 1):
+        metric = d2l.Accumulator(3)  # reconstruction, KL, number of examples
+        timer.start()
+        for X in data_iter:
+            eps = np.random.normal(0, 1, size=(X.shape[0], latent_dim))
+            rec, kl = vae_step(X, eps, enc, dec, trainer)
+            metric.add(rec * X.shape[0], kl * X.shape[0], X.shape[0])
+        timer.stop()
+        if show:
+            fake_X = npx.sigmoid(dec(Z)).reshape(-1, 28, 28, 1).asnumpy()
+            animator.axes[1].cla()
+            animator.axes[1].imshow(d2l.image_grid(fake_X, 7, gap=2), cmap='gray')
+            animator.axes[1].axis('off')
+            animator.add(epoch, (metric[0] / metric[2], metric[1] / metric[2]))
+    print(f'reconstruction {metric[0] / metric[2]:.1f}, KL {metric[1] / metric[2]:.2f} '
+          f'per digit, {metric[2] * num_epochs / timer.sum():.1f} examples/sec')
+    return timer.sum()
 # ---- End of saved code ----

@@ -113,6 +113,8 @@ numpy = lambda x, *args, **kwargs: x.numpy(*args, **kwargs)
 size = lambda x: tf.size(x).numpy()
 
 
+d2l = sys.modules[__name__]  # saved code calls the helpers as d2l.<name>, as in a notebook
+
 # ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----
 # From notebooks/tensorflow/gan.ipynb
 @tf.function
@@ -147,4 +149,80 @@ def average_weights(net_avg, net, decay):
     """Move every weight of net_avg towards net's: decay * avg + (1 - decay) * w."""
     for avg, w in zip(net_avg.weights, net.weights):
         avg.assign(decay * avg + (1 - decay) * w)
+
+
+# From notebooks/tensorflow/vae.ipynb
+def encoder(num_outputs, num_hiddens=256):
+    """Maps flattened 28 x 28 images to num_outputs numbers."""
+    return tf.keras.Sequential([
+        tf.keras.Input((28 * 28,)),
+        tf.keras.layers.Dense(num_hiddens, activation='relu'),
+        tf.keras.layers.Dense(num_outputs)])
+
+def decoder(latent_dim, num_hiddens=256):
+    """Maps codes to logits, one per pixel."""
+    return tf.keras.Sequential([
+        tf.keras.Input((latent_dim,)),
+        tf.keras.layers.Dense(num_hiddens, activation='relu'),
+        tf.keras.layers.Dense(28 * 28)])
+
+
+# From notebooks/tensorflow/vae.ipynb
+def init_weights(net):
+    """Initialize as Keras does: Glorot-uniform weights, zero biases."""
+    return net  # Keras layers start with Glorot uniform weights and zero biases
+
+
+# From notebooks/tensorflow/vae.ipynb
+def reconstruction_loss(logits, X):
+    """Binary cross-entropy summed over each image's pixels."""
+    return tf.reduce_sum(
+        tf.nn.sigmoid_cross_entropy_with_logits(labels=X, logits=logits), axis=1)
+
+
+# From notebooks/tensorflow/vae.ipynb
+@tf.function
+def vae_step(X, eps, enc, dec, optimizer):
+    """One step on the VAE's loss; return its two terms per image."""
+    with tf.GradientTape() as tape:
+        mean, log_var = tf.split(enc(X), 2, axis=1)
+        Z = mean + tf.exp(log_var / 2) * eps  # the reparameterization trick
+        rec = reconstruction_loss(dec(Z), X)
+        kl = -0.5 * tf.reduce_sum(1 + log_var - mean ** 2 - tf.exp(log_var), axis=1)
+        loss = tf.reduce_mean(rec + kl)
+    params = enc.trainable_variables + dec.trainable_variables
+    optimizer.apply_gradients(zip(tape.gradient(loss, params), params))
+    return tf.reduce_mean(rec), tf.reduce_mean(kl)
+
+
+# From notebooks/tensorflow/vae.ipynb
+def train_vae(enc, dec, data_iter, latent_dim, num_epochs, lr=1e-3, show=True):
+    """Train a VAE with Adam; show the two loss terms and the decoded images
+    of 21 fixed prior codes after each epoch. Return the training time."""
+    optimizer = tf.keras.optimizers.Adam(learning_rate=lr)
+    optimizer.build(enc.trainable_variables + dec.trainable_variables)
+    if show:
+        animator = d2l.Animator(xlabel='epoch', ylabel='loss per digit', yscale='log',
+                                xlim=[1, num_epochs], nrows=2, figsize=(5, 5),
+                                legend=['reconstruction', 'KL'])
+        animator.fig.subplots_adjust(hspace=0.3)
+        Z = tf.random.normal((21, latent_dim))  # fixed codes to watch
+    timer = d2l.Timer()
+    for epoch in range(1, num_epochs + 1):
+        metric = d2l.Accumulator(3)  # reconstruction, KL, number of examples
+        timer.start()
+        for (X,) in data_iter:
+            eps = tf.random.normal((X.shape[0], latent_dim))
+            rec, kl = vae_step(X, eps, enc, dec, optimizer)
+            metric.add(float(rec) * X.shape[0], float(kl) * X.shape[0], X.shape[0])
+        timer.stop()
+        if show:
+            fake_X = tf.reshape(tf.sigmoid(dec(Z)), (-1, 28, 28, 1)).numpy()
+            animator.axes[1].cla()
+            animator.axes[1].imshow(d2l.image_grid(fake_X, 7, gap=2), cmap='gray')
+            animator.axes[1].axis('off')
+            animator.add(epoch, (metric[0] / metric[2], metric[1] / metric[2]))
+    print(f'reconstruction {metric[0] / metric[2]:.1f}, KL {metric[1] / metric[2]:.2f} '
+          f'per digit, {metric[2] * num_epochs / timer.sum():.1f} examples/sec')
+    return timer.sum()
 # ---- End of saved code ----

@@ -1,5 +1,8 @@
 """PyTorch helpers of the course: ``from d2lgan import torch as d2l``."""
+import sys
+
 import torch
+from torch import nn
 
 from d2lgan.core import *  # noqa: F403  (the shared helpers, as d2l.<name>)
 from d2lgan.training import ArrayLoader, capped_threads, device_helpers, seed_python_numpy
@@ -76,6 +79,8 @@ swapaxes = lambda x, *args, **kwargs: x.swapaxes(*args, **kwargs)
 repeat = lambda x, *args, **kwargs: x.repeat(*args, **kwargs)
 
 
+d2l = sys.modules[__name__]  # saved code calls the helpers as d2l.<name>, as in a notebook
+
 # ---- Saved from the notebooks: edit sections/*.md, then `make lib` ----
 # From notebooks/pytorch/gan.ipynb
 def update_D(X, Z, net_D, net_G, loss, trainer_D):
@@ -112,4 +117,78 @@ def average_weights(net_avg, net, decay):
                 avg.mul_(decay).add_(w, alpha=1 - decay)
             else:  # a count (batch norm's number of batches seen) is copied
                 avg.copy_(w)
+
+
+# From notebooks/pytorch/vae.ipynb
+def encoder(num_outputs, num_hiddens=256):
+    """Maps flattened 28 x 28 images to num_outputs numbers."""
+    return nn.Sequential(nn.Linear(28 * 28, num_hiddens), nn.ReLU(),
+                         nn.Linear(num_hiddens, num_outputs))
+
+def decoder(latent_dim, num_hiddens=256):
+    """Maps codes to logits, one per pixel."""
+    return nn.Sequential(nn.Linear(latent_dim, num_hiddens), nn.ReLU(),
+                         nn.Linear(num_hiddens, 28 * 28))
+
+
+# From notebooks/pytorch/vae.ipynb
+def init_weights(net):
+    """Initialize as Keras does: Glorot-uniform weights, zero biases."""
+    for m in net.modules():
+        if isinstance(m, nn.Linear):
+            nn.init.xavier_uniform_(m.weight)  # Glorot uniform
+            nn.init.zeros_(m.bias)
+    return net
+
+
+# From notebooks/pytorch/vae.ipynb
+def reconstruction_loss(logits, X):
+    """Binary cross-entropy summed over each image's pixels."""
+    return nn.functional.binary_cross_entropy_with_logits(
+        logits, X, reduction='none').sum(dim=1)
+
+
+# From notebooks/pytorch/vae.ipynb
+def vae_step(X, eps, enc, dec, trainer):
+    """One step on the VAE's loss; return its two terms per image."""
+    trainer.zero_grad()
+    mean, log_var = enc(X).chunk(2, dim=1)
+    Z = mean + torch.exp(log_var / 2) * eps  # the reparameterization trick
+    rec = reconstruction_loss(dec(Z), X)
+    kl = -0.5 * (1 + log_var - mean ** 2 - torch.exp(log_var)).sum(dim=1)
+    (rec + kl).mean().backward()
+    trainer.step()
+    return rec.mean().item(), kl.mean().item()
+
+
+# From notebooks/pytorch/vae.ipynb
+def train_vae(enc, dec, data_iter, latent_dim, num_epochs, lr=1e-3, show=True):
+    """Train a VAE with Adam; show the two loss terms and the decoded images
+    of 21 fixed prior codes after each epoch. Return the training time."""
+    trainer = torch.optim.Adam([*enc.parameters(), *dec.parameters()], lr=lr)
+    if show:
+        animator = d2l.Animator(xlabel='epoch', ylabel='loss per digit', yscale='log',
+                                xlim=[1, num_epochs], nrows=2, figsize=(5, 5),
+                                legend=['reconstruction', 'KL'])
+        animator.fig.subplots_adjust(hspace=0.3)
+        Z = torch.normal(0, 1, size=(21, latent_dim))  # fixed codes to watch
+    timer = d2l.Timer()
+    for epoch in range(1, num_epochs + 1):
+        metric = d2l.Accumulator(3)  # reconstruction, KL, number of examples
+        timer.start()
+        for (X,) in data_iter:
+            eps = torch.normal(0, 1, size=(X.shape[0], latent_dim))
+            rec, kl = vae_step(X, eps, enc, dec, trainer)
+            metric.add(rec * X.shape[0], kl * X.shape[0], X.shape[0])
+        timer.stop()
+        if show:
+            with torch.no_grad():
+                fake_X = torch.sigmoid(dec(Z)).reshape(-1, 28, 28, 1).numpy()
+            animator.axes[1].cla()
+            animator.axes[1].imshow(d2l.image_grid(fake_X, 7, gap=2), cmap='gray')
+            animator.axes[1].axis('off')
+            animator.add(epoch, (metric[0] / metric[2], metric[1] / metric[2]))
+    print(f'reconstruction {metric[0] / metric[2]:.1f}, KL {metric[1] / metric[2]:.2f} '
+          f'per digit, {metric[2] * num_epochs / timer.sum():.1f} examples/sec')
+    return timer.sum()
 # ---- End of saved code ----

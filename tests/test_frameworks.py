@@ -243,6 +243,33 @@ def test_update_steps_serve_a_second_training_run(d2l):
         assert np.isfinite(float(d2l.update_G(Z, net_D, net_G, loss, opt_G)))
 
 
+
+# ------------------------------------------------------------- VAE parts
+def test_vae_parts_train_as_imported_from_d2lgan(d2l, capsys):
+    """The vae section saves its networks, loss and training loop, and
+    vae-gan calls them from d2lgan, where the loop reaches the course's
+    helpers through the module itself (d2l.Animator, d2l.Timer)."""
+    d2l.reproducible(seed=0)
+    two = np.zeros((2, 784), dtype='float32')
+    two[0, :100] = two[1, 100:200] = 1  # two images: 100 white pixels each, apart
+    X = tensor(d2l, two[np.arange(64) % 2])  # 32 of each
+    # Logits of 0 are pixels of 0.5: ln 2 nats for each of the 784 pixels.
+    zeros = tensor(d2l, np.zeros((64, 784)))
+    np.testing.assert_allclose(to_numpy(d2l.reconstruction_loss(zeros, X)),
+                               784 * np.log(2), rtol=1e-5)
+    enc = d2l.init_weights(d2l.encoder(2 * 2, num_hiddens=16))
+    dec = d2l.init_weights(d2l.decoder(2, num_hiddens=16))
+    data_iter = d2l.load_array((X,), 16)
+    seconds = d2l.train_vae(enc, dec, data_iter, 2, num_epochs=30, lr=0.01, show=False)
+    assert seconds > 0 and 'examples/sec' in capsys.readouterr().out
+    plain = lambda x: to_numpy(x.detach() if hasattr(x, 'detach') else x)
+    means = tensor(d2l, plain(enc(X))[:, :2])  # decode each image's mean code
+    rebuilt = plain(d2l.reconstruction_loss(dec(means), X)).mean()
+    # A decoder that ignores the code can do no better than the average of
+    # the two images, 0.5 on 200 pixels: 200 ln 2 nats.
+    assert rebuilt < 0.25 * 200 * np.log(2), 'the VAE did not tell the two images apart'
+
+
 @pytest.mark.parametrize('hybridize', [False, True])
 def test_mxnet_discriminator_loss_is_the_two_pass_loss(hybridize):
     """DiscriminatorLoss computes in one block what the book computes with
