@@ -85,6 +85,7 @@ def test_devices_fall_back_to_the_cpu(d2l):
 
 
 def to_numpy(x):
+    x = x.detach() if hasattr(x, 'detach') else x  # off the autograd graph
     return x.asnumpy() if hasattr(x, 'asnumpy') else np.asarray(x)
 
 
@@ -262,9 +263,8 @@ def test_vae_parts_train_as_imported_from_d2lgan(d2l, capsys):
     data_iter = d2l.load_array((X,), 16)
     seconds = d2l.train_vae(enc, dec, data_iter, 2, num_epochs=30, lr=0.01, show=False)
     assert seconds > 0 and 'examples/sec' in capsys.readouterr().out
-    plain = lambda x: to_numpy(x.detach() if hasattr(x, 'detach') else x)
-    means = tensor(d2l, plain(enc(X))[:, :2])  # decode each image's mean code
-    rebuilt = plain(d2l.reconstruction_loss(dec(means), X)).mean()
+    means = tensor(d2l, to_numpy(enc(X))[:, :2])  # decode each image's mean code
+    rebuilt = to_numpy(d2l.reconstruction_loss(dec(means), X)).mean()
     # A decoder that ignores the code can do no better than the average of
     # the two images, 0.5 on 200 pixels: 200 ln 2 nats.
     assert rebuilt < 0.25 * 200 * np.log(2), 'the VAE did not tell the two images apart'
