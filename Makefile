@@ -104,9 +104,10 @@ lock: setup
 	$(BIN)/python -m tools.lock update
 
 # The course on other systems, beside the reference one: the README's set-up
-# and notebooks of every track on a fresh Debian 13 (Python 3.13) and in a
-# venv of Python 3.12 (tests/platforms/). Each is skipped, with the reason,
-# where it cannot run (it needs root, debootstrap and the package registries).
+# on a fresh Debian 13 (Python 3.13) and in a venv of Python 3.12, and there
+# every notebook again, on another CPU's code paths where this CPU can
+# simulate one (tests/platforms/). Each is skipped, with the reason, where it
+# cannot run (it needs root, debootstrap and the package registries).
 platforms: setup
 	$(BIN)/python -m pytest -p no:cacheprovider -n 2 -rsP tests/platforms
 

@@ -1,7 +1,7 @@
 """Fresh runs of every notebook, checked as tools/nbcompare.py says.
 
-Each notebook is executed in two fresh kernels per test session, and every
-check shares those executions:
+Each notebook is executed in two fresh kernels, and every check shares
+those executions:
 
 * native: this machine's numerical code paths (one thread per kernel, as
   runner.SHARED_CPU says). One Run All, compared with the committed
@@ -9,9 +9,9 @@ check shares those executions:
 * foreign: `nbcompare.FOREIGN_NUMERICS`, the code paths another CPU would
   take. One Run All, compared with the committed outputs and judged by the
   same thresholds. This is what a fresh clone on another machine does.
-  Skipped on a CPU without AVX-512, whose own paths those are: there it
-  would repeat the native run digit for digit (measured), at the cost of
-  half the suite's time.
+  Made by `make platforms` (below). Skipped on a CPU without AVX-512,
+  whose own paths those are: there it would repeat the native run digit
+  for digit (measured), at the cost of half the suite's time.
 
 What a reader who reruns a notebook sees (Run All again in the same kernel)
 is checked where the outputs are made: `nbsource.py execute` runs each
@@ -23,11 +23,11 @@ suite into its 20 minutes.
 All checks of one execution are one test (pytest-xdist spreads the tests
 over the cores; a test names every check that failed).
 
-A few foreign runs are made by `make platforms` instead (ON_OTHER_PYTHONS):
+The foreign runs are made by `make platforms`, not here:
 there the course runs on Python 3.12 and on a fresh Debian 13 anyway, and
-running those notebooks with the foreign numerics proves both things at
-once, another CPU's code paths and another Python's wheels, where doing
-them here as well would take `make test` past its 20 minutes.
+running its notebooks with the foreign numerics proves both things at once,
+another CPU's code paths and another Python's wheels. Making them here as
+well would take `make test` past its 20 minutes. CI runs both targets.
 """
 import os
 
@@ -39,18 +39,13 @@ from tools import nbcompare, nbsource, runner
 MODES = {'native': {}, 'foreign': nbcompare.FOREIGN_NUMERICS}
 RUNS = [pytest.param(s, t, m, id=f'{s}-{t}-{m}')
         for s in nbsource.sections() for t in nbsource.TRACKS for m in MODES]
-# The foreign runs that tests/platforms makes on another Python: the first
-# section in every track, the second in MXNet and PyTorch. The variable is
-# set there, where these runs are made.
-FIRST, SECOND = nbsource.sections()[:2]
-ON_OTHER_PYTHONS = {(FIRST, track) for track in nbsource.TRACKS} | {
-    (SECOND, 'mxnet'), (SECOND, 'pytorch')}
+# Set by tests/platforms, where the foreign runs are made.
 OTHER_PYTHON = 'D2LGAN_OTHER_PYTHON'
 
 
 def other_python_run(section, track):
-    """The id under which tests/platforms makes one of ON_OTHER_PYTHONS: its
-    foreign run where this CPU can simulate another one, else its native run."""
+    """The id under which tests/platforms runs a notebook: its foreign run
+    where this CPU can simulate another one, else its native run."""
     mode = 'foreign' if nbcompare.simulates_another_cpu() else 'native'
     return f'{section}-{track}-{mode}'
 
@@ -73,8 +68,7 @@ def test_fresh_run(section, track, mode):
     if mode == 'foreign' and not nbcompare.simulates_another_cpu():
         pytest.skip('this CPU has no AVX-512, so FOREIGN_NUMERICS (AVX2 code paths) are its '
                     'own and a foreign run would repeat the native one')
-    if (mode == 'foreign' and (section, track) in ON_OTHER_PYTHONS
-            and not os.environ.get(OTHER_PYTHON)):
+    if mode == 'foreign' and not os.environ.get(OTHER_PYTHON):
         pytest.skip('make platforms makes this foreign run, on Python 3.12 or a fresh '
                     'Debian 13 (tests/platforms)')
     path = nbsource.notebook_path(section, track)
