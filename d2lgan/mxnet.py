@@ -157,7 +157,9 @@ def update_G(Z, net_D, net_G, loss, trainer_G):
 def average_weights(net_avg, net, decay):
     """Move every weight of net_avg towards net's: decay * avg + (1 - decay) * w."""
     for avg, w in zip(net_avg.collect_params().values(), net.collect_params().values()):
-        avg.data()[:] = decay * avg.data() + (1 - decay) * w.data()
+        data = avg.data()
+        data *= decay  # in place, as in the other tracks: no new array to copy back
+        data += (1 - decay) * w.data()
 
 
 # From notebooks/mxnet/vae.ipynb
