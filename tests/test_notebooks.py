@@ -195,6 +195,11 @@ def test_a_quote_must_read_as_the_measures_do(text, values, wrong):
     assert found == wrong or wrong in found
 
 
+def test_a_quote_may_be_a_percentage():
+    assert contract.Quote('8.7%', 'gray', '.1%').problem([0.0871, 0.0866]) is None
+    assert '8.6% / 8.7%' in contract.Quote('8.7%', 'gray', '.1%').problem([0.0871, 0.0861])
+
+
 @pytest.mark.parametrize('toml, message', [
     ('[[quote]]\ntext = "3.2"\n', 'a quote has `text` and `of`'),
     ('[[quote]]\ntext = "3.2"\nof = "fit.error"\nformat = "q"\n', "quote 1 ('3.2')"),
