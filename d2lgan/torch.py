@@ -135,9 +135,10 @@ def decoder(latent_dim, num_hiddens=256):
 def init_weights(net):
     """Initialize as Keras does: Glorot-uniform weights, zero biases."""
     for m in net.modules():
-        if isinstance(m, nn.Linear):
+        if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
             nn.init.xavier_uniform_(m.weight)  # Glorot uniform
-            nn.init.zeros_(m.bias)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
     return net
 
 
