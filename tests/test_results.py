@@ -117,3 +117,13 @@ def test_variation_data_is_merged_run_by_run(tmp_path):
         ('A', 0, 1.0), ('A', 1, 3.0), ('B', 1, 4.0)]
     assert not list(tmp_path.glob('*.tmp'))
     assert json.loads((tmp_path / 'demo.json').read_text())['section'] == 'demo'
+
+
+def test_a_bench_table_leaves_out_the_speed_a_lesson_does_not_print():
+    from tools import bench
+    run = {'lesson': 20.0, 'solutions': 5.0, 'quality': 4.0}  # no 'speed', no 'train'
+    data = {'cpu': 'a CPU', 'date': '2026-12-07', 'repeat': 1,
+            'tracks': {track: {'runs': [run]} for track in nbsource.TRACKS}}
+    shown = bench.table('mode-collapse', data)
+    assert '| MXNet | - | - | 4.000 | 20 | 5 |' in shown
+    assert 'Fastest / slowest' not in shown and 'Speeds are' not in shown

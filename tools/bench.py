@@ -37,6 +37,7 @@ from tools import contract, nbcompare, nbsource, runner
 
 FRAMEWORK = nbsource.LABELS
 SPEED = re.compile(r'(\d+(?:\.\d+)?) examples/sec')
+NAN = float('nan')
 
 
 def run_once(section, track, quality=None):
@@ -105,12 +106,13 @@ def table(section, data):
     rows, speeds, lessons = [], [], []
     for track, measured in data['tracks'].items():
         runs = measured['runs']
-        row = [FRAMEWORK[track], summary([r['speed'] for r in runs], '{:.0f}'),
-               summary([r['train'] for r in runs], '{:.1f}'),
-               summary([r.get('quality', float('nan')) for r in runs], '{:.3f}'),
+        # A section whose lesson prints no speed (no "examples/sec") has none.
+        row = [FRAMEWORK[track], summary([r.get('speed', NAN) for r in runs], '{:.0f}'),
+               summary([r.get('train', NAN) for r in runs], '{:.1f}'),
+               summary([r.get('quality', NAN) for r in runs], '{:.3f}'),
                summary([r['lesson'] for r in runs], '{:.0f}'),
                summary([r['solutions'] for r in runs], '{:.0f}')]
-        speed = statistics.median(r['speed'] for r in runs)
+        speed = statistics.median(r.get('speed', NAN) for r in runs)
         if book:
             book_speed, book_time, goal = book[track]
             base = measured['baseline']
@@ -122,14 +124,17 @@ def table(section, data):
         speeds.append(speed)
         lessons.append(max(r['lesson'] for r in runs))
     notes = [f'`{section}`: median of {data["repeat"]} run{"s" * (data["repeat"] > 1)} '
-             f'(range), {data["cpu"]}, {data["date"]}.',
-             f'Fastest / slowest framework: {max(speeds) / min(speeds):.1f}x.']
+             f'(range), {data["cpu"]}, {data["date"]}.']
+    timed = all(s == s for s in speeds)  # NaN != NaN: a track without a speed
+    if timed:
+        notes.append(f'Fastest / slowest framework: {max(speeds) / min(speeds):.1f}x.')
     if book:
         notes.append('Speed-up: median speed over the median of the baseline measured in the '
                      'same session / over the book\'s figure. Baseline: ' + '; '.join(
                          f'{FRAMEWORK[t]}: {m["baseline"][0]["code"]}'
                          for t, m in data['tracks'].items()) + '.')
-    notes.append('Speeds are of the last epoch; times are of all epochs, drawing included.')
+    if timed:
+        notes.append('Speeds are of the last epoch; times are of all epochs, drawing included.')
     if terms.budget:
         cap, aim = terms.budget['most'], terms.budget['aim']
         notes.append(f'Lesson budget: at most {cap} s per track, aim {aim} s; slowest run '
