@@ -103,16 +103,17 @@ def table(section, data):
     if book:
         head[2:2] = ['baseline', 'book', 'speed-up (goal)']
         head[-3:-3] = ['baseline (s)', 'book (s)']
+    # A section whose lesson prints no speed (no "examples/sec") has none.
+    timed = all('speed' in r for measured in data['tracks'].values() for r in measured['runs'])
     rows, speeds, lessons = [], [], []
     for track, measured in data['tracks'].items():
         runs = measured['runs']
-        # A section whose lesson prints no speed (no "examples/sec") has none.
         row = [FRAMEWORK[track], summary([r.get('speed', NAN) for r in runs], '{:.0f}'),
                summary([r.get('train', NAN) for r in runs], '{:.1f}'),
                summary([r.get('quality', NAN) for r in runs], '{:.3f}'),
                summary([r['lesson'] for r in runs], '{:.0f}'),
                summary([r['solutions'] for r in runs], '{:.0f}')]
-        speed = statistics.median(r.get('speed', NAN) for r in runs)
+        speed = statistics.median(r['speed'] for r in runs) if timed else NAN
         if book:
             book_speed, book_time, goal = book[track]
             base = measured['baseline']
@@ -125,7 +126,6 @@ def table(section, data):
         lessons.append(max(r['lesson'] for r in runs))
     notes = [f'`{section}`: median of {data["repeat"]} run{"s" * (data["repeat"] > 1)} '
              f'(range), {data["cpu"]}, {data["date"]}.']
-    timed = all(s == s for s in speeds)  # NaN != NaN: a track without a speed
     if timed:
         notes.append(f'Fastest / slowest framework: {max(speeds) / min(speeds):.1f}x.')
     if book:

@@ -85,8 +85,8 @@ class Quote:
             low, high = (format(f(values), self.format) for f in (min, max))
             read = f'{low} to {high}'
         else:
-            read = ' / '.join(sorted({format(v, self.format) for v in values},
-                                     key=lambda text: float(text.rstrip('%'))))
+            # Sorted by value, then each reading once: any format, '%' included.
+            read = ' / '.join(dict.fromkeys(format(v, self.format) for v in sorted(values)))
         return None if read == self.text else (
             f'the prose says {self.text!r} of {self.of}, the notebooks give {read!r}')
 
