@@ -30,19 +30,40 @@ from tools import nbsource
 ROOT = Path(__file__).resolve().parents[2]
 
 # The fresh runs each system must pass. Where this CPU can simulate another,
-# they are the foreign runs, which `make test` leaves to this file, each made
-# once: Python 3.12 makes every section's in MXNet and PyTorch, Debian 13 in
-# the other tracks (TensorFlow), and also the first section's native runs in
-# every track, the set-up a learner on Debian makes first. Elsewhere the same
-# notebooks run natively.
+# they are the foreign runs, which `make test` leaves to this file; elsewhere
+# the same notebooks run natively, on another Python. Debian 13 makes the
+# first section's native runs in every track, the set-up a learner on Debian
+# makes first. Every other run is made once, on one of the two systems, which
+# work side by side: `share` gives each to the one with less to do.
 FIRST = nbsource.sections()[0]
-PY312_TRACKS = ('mxnet', 'pytorch')
-PY312_RUNS = [other_python_run(section, track) for track in PY312_TRACKS
-              for section in nbsource.sections()]
-DEBIAN_RUNS = list(dict.fromkeys(
-    [f'{FIRST}-{track}-native' for track in nbsource.TRACKS] +
-    [other_python_run(section, track) for track in nbsource.TRACKS
-     if track not in PY312_TRACKS for section in nbsource.sections()]))
+DEBIAN_FIRST = [f'{FIRST}-{track}-native' for track in nbsource.TRACKS]
+
+
+def seconds(run):
+    """How long a fresh run takes, by the notebook's stamp (one Run All when
+    it was stored)."""
+    section, track, _ = run.rsplit('-', 2)
+    return nbsource.seconds_per_run(nbsource.notebook_path(section, track))
+
+
+def share(runs, first):
+    """Split runs between two systems, the second of which must make `first`
+    as well, so that both finish at about the same time: the longest run
+    first, each to the system with fewer seconds of runs so far. (Their
+    set-ups take about as long: 5 to 7 minutes each, where measured.)"""
+    shares, loads = ([], list(first)), [0, sum(map(seconds, first))]
+    # In a fixed order: each pytest-xdist worker computes the shares anew.
+    for run in sorted([r for r in dict.fromkeys(runs) if r not in first], key=seconds,
+                      reverse=True):
+        i = loads.index(min(loads))
+        shares[i].append(run)
+        loads[i] += seconds(run)
+    return shares
+
+
+PY312_RUNS, DEBIAN_RUNS = share([other_python_run(section, track)
+                                 for section in nbsource.sections()
+                                 for track in nbsource.TRACKS], DEBIAN_FIRST)
 SUITE = 'tests/test_notebook_runs.py::test_fresh_run'
 # Debian's packages for the README's set-up on Linux, and no more (MXNet's
 # library needs GCC's OpenMP and quad-precision libraries, libgomp1 and
@@ -59,6 +80,15 @@ def copy_course(dest):
         if (ROOT / name).is_file():  # a deleted file git still lists is left out
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, dest / name, follow_symlinks=False)
+
+
+def test_every_run_is_made_once_and_the_shares_balance():
+    made = PY312_RUNS + DEBIAN_RUNS
+    wanted = {other_python_run(s, t) for s in nbsource.sections() for t in nbsource.TRACKS}
+    assert len(made) == len(set(made)) and set(made) == wanted | set(DEBIAN_FIRST)
+    assert set(DEBIAN_FIRST) <= set(DEBIAN_RUNS)
+    loads = [sum(map(seconds, runs)) for runs in (PY312_RUNS, DEBIAN_RUNS)]
+    assert abs(loads[0] - loads[1]) <= max(map(seconds, made))
 
 
 def pytest_line(runs):
