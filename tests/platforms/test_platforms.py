@@ -15,6 +15,7 @@ Each is skipped, with the reason, where it cannot run: debootstrap needs
 root and Debian's package registry; both need PyPI (PyTorch's Linux wheel
 from PyPI is the CUDA build, several GB).
 """
+import functools
 import os
 import shutil
 import subprocess
@@ -39,6 +40,7 @@ FIRST = nbsource.sections()[0]
 DEBIAN_FIRST = [f'{FIRST}-{track}-native' for track in nbsource.TRACKS]
 
 
+@functools.cache  # `share` asks for each run's seconds several times
 def seconds(run):
     """How long a fresh run takes, by the notebook's stamp (one Run All when
     it was stored)."""
